@@ -1,0 +1,103 @@
+# xltool build.  `make` builds build/xltool and build/xm; `make check` runs
+# every test; `make check SAN=1` does the same under ASan and UBSan.
+
+CC       ?= cc
+SAN      ?= 0
+PREFIX   ?= /usr/local
+
+ifeq ($(SAN),1)
+BUILD    ?= build/san
+SANFLAGS  = -fsanitize=address,undefined -fno-omit-frame-pointer \
+            -fno-sanitize-recover=undefined
+else
+BUILD    ?= build
+SANFLAGS  =
+endif
+
+PKGS      = xenlight xlutil libconfig yajl openssl libnl-route-3.0
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN      = -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes
+CFLAGS   ?= -O2 -g
+CPPFLAGS += -D_GNU_SOURCE -DHAVE_YAJL_YAJL_VERSION_H \
+            -Iconfig-parser -Icore -Irelocation -Ibridge -Ixltool \
+            $(PKG_CFLAGS)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP
+LDLIBS   += $(PKG_LIBS) -lutil -lm -lpthread
+
+VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+CPPFLAGS += -DXLTOOL_VERSION='"$(VERSION)"'
+
+# Each module directory is a library module; the CLI links them all.
+MODULES   = config-parser core relocation bridge
+LIB_SRCS  = $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
+CLI_SRCS  = $(wildcard xltool/*.c)
+LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+CLI_OBJS  = $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+LIB       = $(BUILD)/libxltool.a
+
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_HELPER_SRCS = $(wildcard tests/helpers/*.c)
+TEST_HELPER_BINS = $(TEST_HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/%)
+
+.PHONY: all check unit golden integration fuzz bench lab-check clean \
+        install format
+
+all: $(BUILD)/xltool $(BUILD)/xm
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/xltool: $(CLI_OBJS) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/xm: $(BUILD)/xltool
+	ln -sf xltool $@
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) \
+	    $(CMOCKA_LIBS) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/helpers/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS)
+
+# The test driver runs unit tests, golden config tests and integration
+# scripts, and prints one closing line "N passed, N failed, N skipped".
+check: all $(UNIT_BINS) $(TEST_HELPER_BINS)
+	BUILD=$(BUILD) SAN=$(SAN) tests/run-tests $(TESTS)
+
+fuzz:
+	$(MAKE) -f tests/fuzz/fuzz.mk FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60)
+
+bench: all
+	bench/run-all $(BUILD)
+
+lab-check: all
+	tests/lab/run-lab $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 755 $(BUILD)/xltool $(DESTDIR)$(PREFIX)/sbin/xltool
+	ln -sf xltool $(DESTDIR)$(PREFIX)/sbin/xm
+	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+
+format:
+	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(wildcard */*.h)
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

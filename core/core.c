@@ -1,0 +1,125 @@
+/*
+ * core.c - backend selection and the helpers every command shares:
+ * finding a domain by name, domid or UUID, and freeing backend lists.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core.h"
+
+int core_host_is_dom0(void)
+{
+    char buf[256];
+    FILE *f;
+    int dom0 = 0;
+
+    f = fopen("/proc/xen/capabilities", "r");
+    if (f) {
+        if (fgets(buf, sizeof(buf), f) && strstr(buf, "control_d"))
+            dom0 = 1;
+        fclose(f);
+    }
+    if (!dom0 && access("/dev/xen/privcmd", F_OK) == 0)
+        dom0 = 1;
+    return dom0;
+}
+
+int core_open(struct be **be_r, int *fallback_r, char *err)
+{
+    const char *want = getenv("XLTOOL_BACKEND");
+
+    *fallback_r = 0;
+    if (want && *want) {
+        if (!strcmp(want, "libxl"))
+            return be_libxl_open(be_r, err);
+        if (!strcmp(want, "sim"))
+            return be_sim_open(be_r, err);
+        snprintf(err, XT_ERRLEN,
+                 "XLTOOL_BACKEND=%s: unknown backend (use libxl or sim)",
+                 want);
+        return -1;
+    }
+    if (core_host_is_dom0())
+        return be_libxl_open(be_r, err);
+    *fallback_r = 1;
+    return be_sim_open(be_r, err);
+}
+
+void core_close(struct be *be)
+{
+    if (be)
+        be->ops->close(be);
+}
+
+static int parse_domid(const char *s, uint32_t *domid_r)
+{
+    char *end;
+    unsigned long v;
+
+    if (!*s || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    v = strtoul(s, &end, 10);
+    if (errno || *end || v > UINT32_MAX)
+        return -1;
+    *domid_r = v;
+    return 0;
+}
+
+int core_lookup(struct be *be, const char *spec, uint32_t *domid_r,
+                char *err)
+{
+    struct be_dominfo *list = NULL;
+    libxl_uuid uuid;
+    uint32_t want;
+    int n = 0, i, by_id, by_uuid, found = -1;
+
+    if (be->ops->list(be, &list, &n, err))
+        return -1;
+    by_id = parse_domid(spec, &want) == 0;
+    by_uuid = !by_id && libxl_uuid_from_string(&uuid, spec) == 0;
+    for (i = 0; i < n && found < 0; i++) {
+        if (by_id ? list[i].domid == want
+            : by_uuid ? !libxl_uuid_compare(&list[i].uuid, &uuid)
+                      : !strcmp(list[i].name, spec))
+            found = i;
+    }
+    if (found >= 0)
+        *domid_r = list[found].domid;
+    else
+        snprintf(err, XT_ERRLEN, "domain '%s' does not exist", spec);
+    core_dominfo_list_free(list, n);
+    return found >= 0 ? 0 : -1;
+}
+
+void core_dominfo_list_free(struct be_dominfo *list, int n)
+{
+    int i;
+
+    for (i = 0; list && i < n; i++)
+        free(list[i].name);
+    free(list);
+}
+
+void core_vcpuinfo_list_free(struct be_vcpuinfo *list, int n)
+{
+    int i;
+
+    for (i = 0; list && i < n; i++)
+        libxl_bitmap_dispose(&list[i].cpumap);
+    free(list);
+}
+
+void core_devinfo_list_free(struct be_devinfo *list, int n)
+{
+    int i;
+
+    for (i = 0; list && i < n; i++) {
+        free(list[i].mac);
+        free(list[i].be_path);
+    }
+    free(list);
+}

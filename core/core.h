@@ -1,0 +1,194 @@
+/*
+ * core.h - domain management behind a backend interface.
+ *
+ * Every xltool command talks to a struct be through its table of
+ * operations; the libxl backend drives a real Xen hypervisor and the
+ * simulated backend runs domains as local processes.  Nothing above this
+ * interface knows which backend it has.
+ *
+ * Conventions: every operation returns 0 on success and -1 on failure,
+ * with a one-line message naming the domain and the cause in err (at most
+ * XT_ERRLEN bytes, caller-supplied).  Backends never print or exit.
+ */
+#ifndef XLTOOL_CORE_H
+#define XLTOOL_CORE_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <libxl.h>
+
+#define XT_ERRLEN 512
+
+/* Domain state bits; the list command prints them as r b p s c d. */
+#define BE_ST_RUNNING   (1u << 0)
+#define BE_ST_BLOCKED   (1u << 1)
+#define BE_ST_PAUSED    (1u << 2)
+#define BE_ST_SHUTDOWN  (1u << 3)
+#define BE_ST_CRASHED   (1u << 4)
+#define BE_ST_DYING     (1u << 5)
+
+struct be_dominfo {
+    uint32_t domid;
+    char *name;
+    libxl_uuid uuid;
+    libxl_domain_type type;
+    unsigned int state;          /* BE_ST_* */
+    int shutdown_reason;         /* LIBXL_SHUTDOWN_REASON_*, if SHUTDOWN */
+    uint64_t current_memkb;
+    uint64_t max_memkb;
+    unsigned int vcpu_online;
+    unsigned int vcpu_max;
+    uint64_t cpu_time_ns;
+    uint64_t start_time;         /* seconds since the epoch; 0 if unknown */
+};
+
+struct be_vcpuinfo {
+    uint32_t vcpuid;
+    uint32_t cpu;                /* physical cpu it runs on */
+    int online, blocked, running;
+    uint64_t cpu_time_ns;
+    libxl_bitmap cpumap;         /* hard affinity */
+};
+
+/* What block-list and network-list print for one device. */
+struct be_devinfo {
+    int devid;
+    int backend_id;
+    int state;
+    int evtch;
+    int rref_tx;                 /* ring-ref for disks; tx ring for nics */
+    int rref_rx;
+    char *mac;                   /* nics only, "xx:xx:..." */
+    char *be_path;
+};
+
+enum be_shutdown_kind {
+    BE_POWEROFF,
+    BE_REBOOT,
+};
+
+enum be_trigger {
+    BE_TRIGGER_POWER,
+    BE_TRIGGER_RESET,
+    BE_TRIGGER_NMI,
+};
+
+enum be_console_kind {
+    BE_CONSOLE_DEFAULT,
+    BE_CONSOLE_PV,
+    BE_CONSOLE_SERIAL,
+};
+
+#define BE_CREATE_PAUSED   (1u << 0)
+#define BE_SEND_LIVE       (1u << 0)  /* iterative pre-copy */
+#define BE_SEND_CHECKPOINT (1u << 1)  /* leave the domain running afterwards */
+
+/* Progress of a save or migration stream, reported as it goes. */
+struct be_progress {
+    uint64_t total_bytes;        /* guest memory to send */
+    uint64_t sent_bytes;         /* bytes written to the stream so far */
+    int round;                   /* 0 = first full pass */
+    uint64_t dirty_pages;        /* pages dirtied during the last round */
+    int suspended;               /* set once the guest has been stopped */
+};
+typedef void be_progress_fn(const struct be_progress *p, void *opaque);
+
+struct be;
+
+struct be_ops {
+    const char *name;                        /* "libxl" or "sim" */
+    void (*close)(struct be *be);
+
+    int (*list)(struct be *be, struct be_dominfo **list_r, int *n_r,
+                char *err);
+    int (*get_config)(struct be *be, uint32_t domid,
+                      libxl_domain_config *d_config, char *err);
+    int (*create)(struct be *be, libxl_domain_config *d_config,
+                  unsigned int flags, uint32_t *domid_r, char *err);
+    int (*destroy)(struct be *be, uint32_t domid, char *err);
+    int (*shutdown)(struct be *be, uint32_t domid, enum be_shutdown_kind k,
+                    char *err);
+    int (*pause)(struct be *be, uint32_t domid, char *err);
+    int (*unpause)(struct be *be, uint32_t domid, char *err);
+    int (*rename)(struct be *be, uint32_t domid, const char *new_name,
+                  char *err);
+
+    /*
+     * Writes the backend's memory stream for domid to fd (the xl save-file
+     * header has already been written by the caller).  With BE_SEND_LIVE
+     * the memory is sent in pre-copy rounds while the guest runs.  On
+     * success the domain is left suspended, unless BE_SEND_CHECKPOINT.
+     */
+    int (*send)(struct be *be, uint32_t domid, int fd, unsigned int flags,
+                be_progress_fn *progress, void *opaque, char *err);
+    /* Undoes a send that did not complete: the guest runs again. */
+    int (*resume)(struct be *be, uint32_t domid, char *err);
+    /* Creates a domain from a stream written by send; flags as create. */
+    int (*receive)(struct be *be, libxl_domain_config *d_config, int fd,
+                   unsigned int flags, uint32_t *domid_r, char *err);
+
+    int (*set_memory)(struct be *be, uint32_t domid, uint64_t target_kb,
+                      char *err);
+    int (*set_maxmem)(struct be *be, uint32_t domid, uint64_t max_kb,
+                      char *err);
+    int (*set_vcpus)(struct be *be, uint32_t domid, unsigned int count,
+                     char *err);
+    int (*vcpu_list)(struct be *be, uint32_t domid,
+                     struct be_vcpuinfo **list_r, int *n_r, char *err);
+    int (*vcpu_pin)(struct be *be, uint32_t domid, int vcpu,
+                    const libxl_bitmap *cpumap, char *err);
+
+    int (*disk_add)(struct be *be, uint32_t domid, libxl_device_disk *disk,
+                    char *err);
+    int (*disk_remove)(struct be *be, uint32_t domid,
+                       libxl_device_disk *disk, char *err);
+    int (*disk_list)(struct be *be, uint32_t domid,
+                     struct be_devinfo **list_r, int *n_r, char *err);
+    int (*nic_add)(struct be *be, uint32_t domid, libxl_device_nic *nic,
+                   char *err);
+    int (*nic_remove)(struct be *be, uint32_t domid, libxl_device_nic *nic,
+                      char *err);
+    int (*nic_list)(struct be *be, uint32_t domid,
+                    struct be_devinfo **list_r, int *n_r, char *err);
+
+    /* A connected fd to the domain's console, for reading and writing. */
+    int (*console_open)(struct be *be, uint32_t domid,
+                        enum be_console_kind kind, int *fd_r, char *err);
+    int (*host_info)(struct be *be, libxl_physinfo *phys,
+                     libxl_version_info *ver, char *err);
+    /* The hypervisor's message buffer; malloc'd text in *buf_r. */
+    int (*dmesg)(struct be *be, int clear, char **buf_r, char *err);
+    int (*trigger)(struct be *be, uint32_t domid, enum be_trigger t,
+                   char *err);
+    int (*sysrq)(struct be *be, uint32_t domid, char key, char *err);
+    int (*dump_core)(struct be *be, uint32_t domid, const char *path,
+                     char *err);
+};
+
+struct be {
+    const struct be_ops *ops;
+};
+
+/*
+ * Opens the backend chosen by $XLTOOL_BACKEND ("libxl" or "sim"), or, by
+ * default, libxl on a Xen dom0 and sim elsewhere.  *fallback_r is set to 1
+ * when the simulated backend was chosen because no hypervisor was found,
+ * so that the CLI can say so.
+ */
+int core_open(struct be **be_r, int *fallback_r, char *err);
+void core_close(struct be *be);
+/* Non-zero when this host is a Xen dom0. */
+int core_host_is_dom0(void);
+
+/* Resolves a domain given by name, domid or UUID. */
+int core_lookup(struct be *be, const char *spec, uint32_t *domid_r,
+                char *err);
+void core_dominfo_list_free(struct be_dominfo *list, int n);
+void core_vcpuinfo_list_free(struct be_vcpuinfo *list, int n);
+void core_devinfo_list_free(struct be_devinfo *list, int n);
+
+/* Per-backend constructors; core_open picks one. */
+int be_sim_open(struct be **be_r, char *err);
+int be_libxl_open(struct be **be_r, char *err);
+
+#endif

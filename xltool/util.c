@@ -1,0 +1,209 @@
+/*
+ * util.c - what every command shares: the option parser, help and usage
+ * from the command table, messages, strict number parsing and opening the
+ * backend.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xltool.h"
+
+const struct cmd_spec *cmd_lookup(const char *name)
+{
+    int i;
+
+    for (i = 0; i < cmd_table_count; i++)
+        if (!strcmp(cmd_table[i].name, name))
+            return &cmd_table[i];
+    return NULL;
+}
+
+void cmd_print_usage(FILE *f, const struct cmd_spec *cmd)
+{
+    fprintf(f, "Usage: %s %s %s\n", xt_progname, cmd->name, cmd->usage);
+}
+
+void cmd_print_help(FILE *f, const struct cmd_spec *cmd)
+{
+    cmd_print_usage(f, cmd);
+    fprintf(f, "\n%s\n", cmd->help);
+    if (cmd->options && *cmd->options)
+        fprintf(f, "\nOptions:\n\n%s\n", cmd->options);
+}
+
+static void usage_exit(const char *cmdname)
+{
+    const struct cmd_spec *cmd = cmd_lookup(cmdname);
+
+    if (cmd)
+        cmd_print_usage(stderr, cmd);
+    exit(EXIT_USAGE);
+}
+
+int xt_getopt(int argc, char **argv, const char *opts,
+              const struct option *longopts, const char *cmdname,
+              int min_args)
+{
+    static const struct option help_only[] = {
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    char optstr[64];
+    int opt;
+
+    /* A leading '+' stops at the first positional argument, so that
+     * "create cfg name=x" style variables are never taken for options. */
+    if (snprintf(optstr, sizeof(optstr), "+h%s", opts) >=
+        (int)sizeof(optstr))
+        abort();
+    opterr = 0;
+    opt = getopt_long(argc, argv, optstr, longopts ? longopts : help_only,
+                      NULL);
+    if (opt == 'h') {
+        const struct cmd_spec *cmd = cmd_lookup(cmdname);
+        if (cmd)
+            cmd_print_help(stdout, cmd);
+        exit(EXIT_OK);
+    }
+    if (opt == '?' || opt == ':') {
+        if (optopt)
+            xt_err("%s: invalid option or missing argument '-%c'", cmdname,
+                   optopt);
+        else
+            xt_err("%s: invalid option '%s'", cmdname, argv[optind - 1]);
+        usage_exit(cmdname);
+    }
+    if (opt == -1 && argc - optind < min_args) {
+        xt_err("%s: missing argument", cmdname);
+        usage_exit(cmdname);
+    }
+    return opt;
+}
+
+void xt_check_max_args(int argc, char **argv, int max, const char *cmdname)
+{
+    if (argc - optind > max) {
+        xt_err("%s: unexpected argument '%s'", cmdname, argv[optind + max]);
+        usage_exit(cmdname);
+    }
+}
+
+static void vmsg(const char *kind, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "%s: %s", xt_progname, kind);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void xt_err(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmsg("", fmt, ap);
+    va_end(ap);
+}
+
+void xt_warn(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vmsg("warning: ", fmt, ap);
+    va_end(ap);
+}
+
+struct be *xt_backend(void)
+{
+    char err[XT_ERRLEN] = "";
+    struct be *be = NULL;
+    int fallback = 0;
+
+    if (core_open(&be, &fallback, err)) {
+        xt_err("%s", err);
+        return NULL;
+    }
+    if (fallback)
+        fprintf(stderr, "no Xen hypervisor found: using the simulated "
+                        "backend\n");
+    return be;
+}
+
+int xt_parse_long(const char *s, long min, long max, long *val_r)
+{
+    char *end;
+    long v;
+
+    if (!s || !*s)
+        return -1;
+    errno = 0;
+    v = strtol(s, &end, 0);
+    if (errno || *end || v < min || v > max)
+        return -1;
+    *val_r = v;
+    return 0;
+}
+
+int xt_parse_memkb(const char *s, char def_unit, uint64_t *kb_r)
+{
+    unsigned long long v;
+    char unit = def_unit;
+    char *end;
+    int shift;
+
+    if (!s || !*s || *s == '-')
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    if (*end) {
+        unit = *end++;
+        if (*end)
+            return -1;
+    }
+    switch (unit) {
+    case 'b': case 'B': shift = -10; break;
+    case 'k': case 'K': shift = 0; break;
+    case 'm': case 'M': shift = 10; break;
+    case 'g': case 'G': shift = 20; break;
+    case 't': case 'T': shift = 30; break;
+    default: return -1;
+    }
+    if (shift < 0) {
+        v >>= 10;
+    } else {
+        if (v > (UINT64_MAX >> shift))
+            return -1;
+        v <<= shift;
+    }
+    *kb_r = v;
+    return 0;
+}
+
+int main_help(int argc, char **argv)
+{
+    const struct cmd_spec *cmd;
+    int i;
+
+    if (argc > 1) {
+        cmd = cmd_lookup(argv[1]);
+        if (!cmd) {
+            xt_err("help: unknown command '%s'", argv[1]);
+            return EXIT_USAGE;
+        }
+        cmd_print_help(stdout, cmd);
+        return EXIT_OK;
+    }
+    printf("Usage: %s [--version] [-h] COMMAND [ARGS]\n\n", xt_progname);
+    printf("xltool manages Xen domains; invoked as xm it speaks as xm did."
+           "\n\nCommands:\n");
+    for (i = 0; i < cmd_table_count; i++)
+        printf(" %-20s %s\n", cmd_table[i].name, cmd_table[i].help);
+    printf("\nRun '%s COMMAND -h' for a command's options.\n", xt_progname);
+    return EXIT_OK;
+}

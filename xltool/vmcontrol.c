@@ -1,0 +1,111 @@
+/*
+ * vmcontrol.c - create: from an xm or xl config file to a running (or,
+ * with -n, a printed) domain.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+#include "xltool.h"
+
+/* Parses the config named on the command line; prints every diagnostic.
+ * Returns 0 when the config is usable. */
+static int load_config(const char *name, int nvars, char **vars,
+                       libxl_domain_config *d_config)
+{
+    char err[XT_ERRLEN];
+    struct cfg_globals g;
+    struct cfg_diags diags;
+    char *path = NULL;
+    int rc = -1;
+
+    cfg_globals_init(&g);
+    cfg_diags_init(&diags);
+    if (cfg_find(name, &path, err, sizeof(err))) {
+        xt_err("%s", err);
+        goto out;
+    }
+    if (cfg_globals_load(&g, NULL, &diags))
+        goto out;
+    rc = cfg_parse_file(path, nvars, vars, &g, d_config, &diags);
+out:
+    cfg_diags_format(&diags, stderr);
+    cfg_diags_dispose(&diags);
+    cfg_globals_dispose(&g);
+    free(path);
+    return rc;
+}
+
+static int print_json(libxl_domain_config *d_config)
+{
+    char *json = cfg_config_to_json(d_config);
+
+    if (!json) {
+        xt_err("cannot format the domain config as JSON");
+        return EXIT_FAIL;
+    }
+    printf("%s\n", json);
+    free(json);
+    return EXIT_OK;
+}
+
+int main_create(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"dryrun", no_argument, NULL, 'n'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    libxl_domain_config d_config;
+    char err[XT_ERRLEN];
+    const char *file = NULL;
+    struct be *be = NULL;
+    int dryrun = 0, paused = 0, console = 0, quiet = 0;
+    uint32_t domid;
+    int opt, rc = EXIT_FAIL;
+
+    libxl_domain_config_init(&d_config);
+    SWITCH_FOREACH_OPT(opt, "npcqf:", longopts, "create", 0) {
+    case 'n': dryrun = 1; break;
+    case 'p': paused = 1; break;
+    case 'c': console = 1; break;
+    case 'q': quiet = 1; break;
+    case 'f': file = optarg; break;
+    }
+    /* As in xm and xl, the file may come first and variables follow. */
+    if (!file) {
+        if (optind >= argc || strchr(argv[optind], '=')) {
+            xt_err("create: no config file given");
+            cmd_print_usage(stderr, cmd_lookup("create"));
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        file = argv[optind++];
+    }
+    if (load_config(file, argc - optind, argv + optind, &d_config))
+        goto out;
+    if (dryrun) {
+        rc = print_json(&d_config);
+        goto out;
+    }
+
+    be = xt_backend();
+    if (!be)
+        goto out;
+    if (be->ops->create(be, &d_config, paused ? BE_CREATE_PAUSED : 0,
+                        &domid, err)) {
+        xt_err("%s", err);
+        goto out;
+    }
+    if (!quiet)
+        printf("Started domain %s (id=%u)\n", d_config.c_info.name, domid);
+    rc = EXIT_OK;
+    if (console)
+        rc = xt_console(be, domid, BE_CONSOLE_DEFAULT);
+out:
+    if (be)
+        core_close(be);
+    libxl_domain_config_dispose(&d_config);
+    return rc;
+}

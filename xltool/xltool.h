@@ -1,0 +1,84 @@
+/*
+ * xltool.h - the command-line layer: the command table, the option helper
+ * and the few functions every command shares.  Only this layer prints and
+ * chooses exit codes.
+ */
+#ifndef XLTOOL_XLTOOL_H
+#define XLTOOL_XLTOOL_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "core.h"
+
+/* Exit codes, as xm and xl scripts expect them. */
+#define EXIT_OK     0
+#define EXIT_FAIL   1
+#define EXIT_USAGE  2
+
+#define CMD_DRYRUN    (1u << 0)  /* can run without a hypervisor (-n) */
+#define CMD_MODIFIES  (1u << 1)  /* changes domain or host state */
+
+struct cmd_spec {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    unsigned int flags;
+    const char *usage;    /* synopsis after the command name */
+    const char *help;     /* one line */
+    const char *options;  /* option lines, '\n'-separated; may be "" */
+};
+
+extern const struct cmd_spec cmd_table[];
+extern const int cmd_table_count;
+
+/* Non-zero when invoked as "xm": xm's output formats are used. */
+extern int xt_xm_mode;
+/* The name the program was invoked as, for messages ("xltool" or "xm"). */
+extern const char *xt_progname;
+
+const struct cmd_spec *cmd_lookup(const char *name);
+void cmd_print_help(FILE *f, const struct cmd_spec *cmd);
+void cmd_print_usage(FILE *f, const struct cmd_spec *cmd);
+
+/*
+ * The one option parser for every command.  Handles -h/--help (prints the
+ * command's help, exits 0), unknown options and fewer than min_args
+ * positional arguments (prints the usage line, exits 2).  Returns the next
+ * option character, or -1 when the options are done; optind then indexes
+ * the first positional argument.
+ */
+int xt_getopt(int argc, char **argv, const char *opts,
+              const struct option *longopts, const char *cmd, int min_args);
+
+#define SWITCH_FOREACH_OPT(opt, opts, longopts, cmd, min_args)              \
+    while (((opt) = xt_getopt(argc, argv, (opts), (longopts), (cmd),        \
+                              (min_args))) != -1)                           \
+        switch (opt)
+
+/* Exits 2 with the usage line when more than max positional arguments
+ * remain after the options. */
+void xt_check_max_args(int argc, char **argv, int max, const char *cmd);
+
+/* Messages: "xltool: ..." on stderr. */
+void xt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void xt_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Opens the backend for a command, printing the fallback notice or the
+ * error; returns NULL on failure. */
+struct be *xt_backend(void);
+
+/* Strict number parsing: the whole string must be a number in range. */
+int xt_parse_long(const char *s, long min, long max, long *val_r);
+/* Memory sizes as xl takes them: a number with an optional unit b, k, m,
+ * g or t (default unit given by def_unit), result in KiB. */
+int xt_parse_memkb(const char *s, char def_unit, uint64_t *kb_r);
+
+/* Attaches the terminal to a domain's console until Ctrl-] (console.c).
+ * Returns an exit status. */
+int xt_console(struct be *be, uint32_t domid, enum be_console_kind kind);
+
+/* Command handlers, one file per family. */
+int main_help(int argc, char **argv);
+int main_create(int argc, char **argv);
+
+#endif
