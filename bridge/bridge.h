@@ -1,0 +1,37 @@
+/*
+ * bridge.h - host bridges and domain vif attachment over netlink.
+ *
+ * Creates and removes Linux bridges (such as xenbr0), moves a NIC's
+ * addresses and routes onto its bridge and back, and attaches vif and tap
+ * devices to bridges.  All functions return 0 on success and -1 with a
+ * message in err (errlen bytes) naming the device at fault.  Nothing here
+ * prints or exits.
+ */
+#ifndef XLTOOL_BRIDGE_H
+#define XLTOOL_BRIDGE_H
+
+#include <stddef.h>
+
+/* Creates bridge br (nothing to do if it exists); with nic non-NULL,
+ * moves nic's addresses and routes to br and enslaves nic, rolling back
+ * to the original state if any step fails. */
+int bridge_create(const char *br, const char *nic, char *err, size_t errlen);
+/* Deletes br; with release, moves addresses and routes back to the NIC
+ * that was enslaved. */
+int bridge_delete(const char *br, int release, char *err, size_t errlen);
+/* 1 if br exists and is a bridge, 0 if not, -1 on error. */
+int bridge_exists(const char *br, char *err, size_t errlen);
+int bridge_attach(const char *ifname, const char *br, char *err,
+                  size_t errlen);
+int bridge_detach(const char *ifname, const char *br, char *err,
+                  size_t errlen);
+/*
+ * Creates tap device name (with MAC mac, "xx:xx:xx:xx:xx:xx"), brings it
+ * up and attaches it to bridge br.  Returns the tap fd in *fd_r: the
+ * device exists for as long as that fd is open, so it disappears with
+ * the process that holds it, however that process ends.
+ */
+int bridge_tap_open(const char *name, const char *mac, const char *br,
+                    int *fd_r, char *err, size_t errlen);
+
+#endif
