@@ -703,6 +703,33 @@ static const char *const xl_unsupported[] = {
     "vif2", "max_grant_version", "vpmu", "stubdomain_cmdline", NULL,
 };
 
+static int in_list(const char *const *l, const char *s)
+{
+    for (; *l; l++)
+        if (!strcmp(*l, s))
+            return 1;
+    return 0;
+}
+
+/* A warning about a key itself: underlines its name. */
+static void warn_name(struct cfg_conv *cv, const struct cfg_var *var,
+                      const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void warn_name(struct cfg_conv *cv, const struct cfg_var *var,
+                      const char *fmt, ...)
+{
+    static const struct cfg_src cmd = { "<command line>", NULL, 0 };
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (var->from_cmdline)
+        cfg_diag_vadd(cv->diags, CFG_WARNING, &cmd, 0, 0, 0, fmt, ap);
+    else
+        cfg_diag_vadd(cv->diags, CFG_WARNING, cv->src, var->line, var->col,
+                      var->len, fmt, ap);
+    va_end(ap);
+}
+
 static void warn_leftovers(struct cfg_conv *cv)
 {
     struct cfg_var *var;
@@ -714,21 +741,14 @@ static void warn_leftovers(struct cfg_conv *cv)
             continue;
         for (j = 0; xm_only[j][0] && strcmp(xm_only[j][0], var->name); j++)
             ;
-        if (xm_only[j][0]) {
-            cfg_conv_warn(cv, var, "'%s' is an xm key that libxl cannot "
-                          "honour; ignored (%s)", var->name, xm_only[j][1]);
-            continue;
-        }
-        for (j = 0; xl_unsupported[j] &&
-                    strcmp(xl_unsupported[j], var->name); j++)
-            ;
-        if (xl_unsupported[j])
-            cfg_conv_warn(cv, var, "'%s' is not supported by xltool; "
-                          "ignored", var->name);
+        if (xm_only[j][0])
+            warn_name(cv, var, "'%s' is an xm key that libxl cannot "
+                      "honour; ignored (%s)", var->name, xm_only[j][1]);
+        else if (in_list(xl_unsupported, var->name))
+            warn_name(cv, var, "'%s' is not supported by xltool; ignored",
+                      var->name);
         else if (!var->from_cmdline)
-            cfg_diag_add(cv->diags, CFG_WARNING, cv->src, var->line,
-                         var->col, var->len, "unknown key '%s'; ignored",
-                         var->name);
+            warn_name(cv, var, "unknown key '%s'; ignored", var->name);
     }
 }
 
