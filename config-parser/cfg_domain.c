@@ -611,11 +611,27 @@ static void conv_xm_aliases(struct cfg_conv *cv)
         cv->dc->b_info.sched_params.cap = (int)l;
 }
 
+static void warn_hvm_only(struct cfg_conv *cv)
+{
+    static const char *const keys[] = {
+        "viridian", "vga", "stdvga", "hdtype", "gfx_passthru", "serial",
+        "usbdevice", "vendor_device", "bios", "firmware", NULL,
+    };
+    struct cfg_var *var;
+    int k;
+
+    for (k = 0; keys[k]; k++) {
+        var = cfg_conv_get(cv, keys[k]);
+        if (var && var->val)
+            cfg_conv_warn(cv, var, "'%s' applies only to HVM guests; "
+                          "ignored", keys[k]);
+    }
+}
+
 static void conv_build(struct cfg_conv *cv)
 {
     libxl_domain_config *dc = cv->dc;
     libxl_domain_build_info *b = &dc->b_info;
-    long l;
 
     libxl_domain_build_info_init_type(b, dc->c_info.type);
     cfg_conv_simple(cv);
@@ -642,12 +658,15 @@ static void conv_build(struct cfg_conv *cv)
                          (int *)&b->timer_mode, timer_from);
     if (dc->c_info.type == LIBXL_DOMAIN_TYPE_HVM)
         conv_hvm(cv);
-    else if (!b->bootloader && !b->kernel &&
-             !cfg_env_find(cv->env, "kernel") &&
-             !cfg_env_find(cv->env, "bootloader"))
+    else
+        warn_hvm_only(cv);
+    if (dc->c_info.type != LIBXL_DOMAIN_TYPE_HVM && !b->bootloader &&
+        !b->kernel && !cfg_env_find(cv->env, "kernel") &&
+        !cfg_env_find(cv->env, "bootloader"))
         cfg_conv_error(cv, NULL, "neither 'kernel' nor 'bootloader' given: "
-                       "a PV guest needs one");
-    (void)l;
+                       "a %s guest needs one",
+                       dc->c_info.type == LIBXL_DOMAIN_TYPE_PV ? "PV"
+                                                                : "PVH");
 }
 
 static const char *const xm_only[][2] = {
