@@ -43,8 +43,7 @@ UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_HELPER_SRCS = $(wildcard tests/helpers/*.c)
 TEST_HELPER_BINS = $(TEST_HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit golden integration fuzz bench lab-check clean \
-        install format
+.PHONY: all check demo fuzz bench lab-check clean install format
 
 all: $(BUILD)/xltool $(BUILD)/xm
 
@@ -76,6 +75,10 @@ $(BUILD)/tests/%: tests/helpers/%.c $(LIB)
 # scripts, and prints one closing line "N passed, N failed, N skipped".
 check: all $(UNIT_BINS) $(TEST_HELPER_BINS)
 	BUILD=$(BUILD) SAN=$(SAN) tests/run-tests $(TESTS)
+
+# Creates the busybox example domain (simulated backend without Xen).
+demo: all
+	XLTOOL=$(CURDIR)/$(BUILD)/xltool scripts/demo
 
 fuzz:
 	$(MAKE) -f tests/fuzz/fuzz.mk FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60)
