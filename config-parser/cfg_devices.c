@@ -140,6 +140,29 @@ static const char *item_string(struct cfg_conv *cv, const char *key,
     return NULL;
 }
 
+/*
+ * An error in entry `it` of device list `var`: underlines the bad field
+ * (at offset `at`, or the entry when -1), names it when the message
+ * does not (name_field), and names the line of the key when the entry is
+ * on another line.
+ */
+static void spec_error(struct cfg_conv *cv, const struct cfg_var *var,
+                       const struct cfg_value *it, int at, const char *err,
+                       int name_field)
+{
+    char field[80] = "", where[64] = "";
+    int len = at >= 0 ? (int)strcspn(it->s + at, ",") : 0;
+
+    if (at >= 0 && name_field)
+        snprintf(field, sizeof(field), " (field '%.*s')", len > 60 ? 60 : len,
+                 it->s + at);
+    if (!var->from_cmdline && it->line != var->line)
+        snprintf(where, sizeof(where), " in '%s' of line %d", var->name,
+                 var->line);
+    cfg_conv_error_at(cv, it, at, len, "invalid %s spec%s: %s%s", var->name,
+                      where, err, field);
+}
+
 void cfg_conv_disks(struct cfg_conv *cv)
 {
     libxl_domain_config *dc = cv->dc;
@@ -162,9 +185,7 @@ void cfg_conv_disks(struct cfg_conv *cv)
         if (cfg_disk_from_spec(s, &nd[dc->num_disks], err, sizeof(err),
                                &at)) {
             libxl_device_disk_dispose(&nd[dc->num_disks]);
-            cfg_conv_error_at(cv, var->val->items[k], at,
-                              at >= 0 ? (int)strcspn(s + at, ",") : 0,
-                              "invalid disk spec: %s", err);
+            spec_error(cv, var, var->val->items[k], at, err, 1);
             continue;
         }
         dc->num_disks++;
@@ -346,9 +367,7 @@ void cfg_conv_nics(struct cfg_conv *cv)
         nn[dc->num_nics].devid = dc->num_nics;
         if (cfg_nic_from_spec(s, cv->g, &nn[dc->num_nics], err, sizeof(err),
                               &at)) {
-            cfg_conv_error_at(cv, var->val->items[k], at,
-                              at >= 0 ? (int)strcspn(s + at, ",") : 0,
-                              "invalid vif spec: %s", err);
+            spec_error(cv, var, var->val->items[k], at, err, 0);
         }
         dc->num_nics++;
     }
