@@ -80,5 +80,11 @@ int xt_console(struct be *be, uint32_t domid, enum be_console_kind kind);
 /* Command handlers, one file per family. */
 int main_help(int argc, char **argv);
 int main_create(int argc, char **argv);
+int main_bridge(int argc, char **argv);
+int main_bridge_create(int argc, char **argv);
+int main_bridge_delete(int argc, char **argv);
+int main_bridge_list(int argc, char **argv);
+int main_bridge_attach(int argc, char **argv);
+int main_bridge_detach(int argc, char **argv);
 
 #endif
