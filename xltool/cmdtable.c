@@ -6,6 +6,47 @@
 #include "xltool.h"
 
 const struct cmd_spec cmd_table[] = {
+    {"bridge", main_bridge, CMD_MODIFIES,
+     "<Subcommand> [args]",
+     "Manage host bridges and their ports (see the subcommands below).",
+     "-h                Print this help.\n"
+     "\n"
+     "Subcommands (run 'bridge SUBCOMMAND -h' for each one's help):\n"
+     "create BRIDGE [--enslave NIC]\n"
+     "                  Create a bridge; move a NIC's addresses onto it.\n"
+     "delete BRIDGE [--release]\n"
+     "                  Delete a bridge; give the NIC its addresses back.\n"
+     "list [--json]     List bridges as brctl show does.\n"
+     "attach IF BRIDGE  Make IF (a vif or tap) a port of BRIDGE.\n"
+     "detach IF BRIDGE  Remove IF from BRIDGE."},
+    {"bridge attach", main_bridge_attach, CMD_MODIFIES,
+     "IF BRIDGE",
+     "Make the interface IF (a domain's vif or tap) a port of BRIDGE and "
+     "bring it up.",
+     "-h                Print this help."},
+    {"bridge create", main_bridge_create, CMD_MODIFIES,
+     "BRIDGE [--enslave NIC]",
+     "Create BRIDGE (if it does not exist) and bring it up.",
+     "-h                Print this help.\n"
+     "-e, --enslave NIC Move the IPv4 and IPv6 addresses and the routes of\n"
+     "                  NIC to BRIDGE and make NIC its port, keeping the\n"
+     "                  host reachable; on any failure the host is left\n"
+     "                  as it was."},
+    {"bridge delete", main_bridge_delete, CMD_MODIFIES,
+     "BRIDGE [--release]",
+     "Delete BRIDGE.",
+     "-h                Print this help.\n"
+     "-r, --release     Give the addresses and routes moved by\n"
+     "                  'bridge create --enslave' back to the NIC first."},
+    {"bridge detach", main_bridge_detach, CMD_MODIFIES,
+     "IF BRIDGE",
+     "Remove the interface IF from BRIDGE.",
+     "-h                Print this help."},
+    {"bridge list", main_bridge_list, 0,
+     "[--json]",
+     "List bridges, their ids, STP state and ports, as brctl show does.",
+     "-h                Print this help.\n"
+     "-j, --json        Print a JSON array instead of the table."},
     {"create", main_create, CMD_DRYRUN | CMD_MODIFIES,
      "[options] <ConfigFile> [vars]",
      "Create a domain from the config file <ConfigFile>.",

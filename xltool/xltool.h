@@ -109,6 +109,12 @@ int main_networklist(int argc, char **argv);
 int main_trigger(int argc, char **argv);
 int main_sysrq(int argc, char **argv);
 int main_dumpcore(int argc, char **argv);
+int main_bridge(int argc, char **argv);
+int main_bridge_create(int argc, char **argv);
+int main_bridge_delete(int argc, char **argv);
+int main_bridge_list(int argc, char **argv);
+int main_bridge_attach(int argc, char **argv);
+int main_bridge_detach(int argc, char **argv);
 
 /* Resolves a domain named by name, domid or UUID; prints the error. */
 int xt_find_domain(struct be *be, const char *spec, uint32_t *domid_r);
