@@ -167,7 +167,7 @@ static int step(struct move *m, struct op fwd, struct op inv, char *err,
                    bridge_nl_notfound(e))) {
         describe(m, &fwd, what, sizeof(what));
         return bridge_fail(err, errlen, "cannot %s: %s", what,
-                           nl_geterror(e));
+                           bridge_nlerr(e));
     }
     if (m->nundo < MOVE_MAX_OPS)
         m->undo[m->nundo++] = inv;
@@ -208,7 +208,7 @@ static void rollback(struct move *m, char *err, size_t errlen)
             describe(m, op, what, sizeof(what));
             used = strlen(err);
             snprintf(err + used, errlen - used, "; rolling back, could not "
-                     "%s: %s", what, nl_geterror(e));
+                     "%s: %s", what, bridge_nlerr(e));
         }
     }
     used = strlen(err);
@@ -402,7 +402,7 @@ static int ensure_bridge(struct move *m, struct rtnl_link *brl, char *err,
     e = rtnl_link_bridge_add(m->sk, m->st->bridge);
     if (e < 0)
         return bridge_fail(err, errlen, "cannot create bridge %s: %s",
-                           m->st->bridge, nl_geterror(e));
+                           m->st->bridge, bridge_nlerr(e));
     m->br_idx = if_nametoindex(m->st->bridge);
     m->st->created = 1;
     m->undo[m->nundo++] = mkop(OP_LINK_DEL, 1, 0);
@@ -433,13 +433,13 @@ static int bridge_prepare(struct move *m, char *err, size_t errlen)
     e = run_op(m, &op);
     if (e < 0) {
         bridge_fail(err, errlen, "cannot set the MAC address of %s: %s",
-                    m->st->bridge, nl_geterror(e));
+                    m->st->bridge, bridge_nlerr(e));
         goto out;
     }
     e = bridge_link_set_up(m->sk, m->br_idx, 1);
     if (e < 0) {
         bridge_fail(err, errlen, "cannot bring %s up: %s", m->st->bridge,
-                    nl_geterror(e));
+                    bridge_nlerr(e));
         goto out;
     }
     rc = 0;
@@ -488,7 +488,7 @@ static int create_plain(struct move *m, struct rtnl_link *brl, char *err,
     e = bridge_link_set_up(m->sk, m->br_idx, 1);
     if (e < 0) {
         bridge_fail(err, errlen, "cannot bring %s up: %s", m->st->bridge,
-                    nl_geterror(e));
+                    bridge_nlerr(e));
         goto failed;
     }
     return 0;
@@ -598,7 +598,7 @@ int bridge_delete(const char *br, int release_nic, char *err, size_t errlen)
     e = run_op(m, &op);
     if (e < 0) {
         bridge_fail(err, errlen, "cannot delete bridge %s: %s", br,
-                    nl_geterror(e));
+                    bridge_nlerr(e));
         goto out;
     }
     rc = 0;
