@@ -351,7 +351,7 @@ static int tap_create(const char *name, int *fd_r, char *err, size_t errlen)
         saved = errno;
         close(fd);
         return bridge_fail(err, errlen, "cannot create tap device %s: %s",
-                           name, saved == EBUSY || saved == EINVAL ?
+                           name, saved == EBUSY ?
                            "a device of that name exists" :
                            strerror(saved));
     }
