@@ -163,6 +163,16 @@ struct be_ops {
     int (*sysrq)(struct be *be, uint32_t domid, char key, char *err);
     int (*dump_core)(struct be *be, uint32_t domid, const char *path,
                      char *err);
+
+    /*
+     * Added: the mandatory flag that marks this backend's memory stream in
+     * the xl save-file header (savefile.h): XL_MANDATORY_FLAG_STREAMv2
+     * for libxl's stream, XT_MANDATORY_FLAG_SIMSTREAM for the simulated
+     * one.  0 is read as XL_MANDATORY_FLAG_STREAMv2.  save and migrate
+     * write it; restore and the migration receiver refuse a stream whose
+     * flag is not this backend's.
+     */
+    uint32_t save_flags;
 };
 
 struct be {

@@ -1,0 +1,147 @@
+/*
+ * sim_dev.c - the simulated domain's devices: disk images are opened and
+ * locked (open file description locks, so that two running domains
+ * cannot both write one image: a writable disk takes a write lock, a
+ * read-only one a read lock), nics get a MAC and a device number.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "sim.h"
+
+static int disk_lock(int fd, int writable, int *busy_r)
+{
+    struct flock fl;
+
+    memset(&fl, 0, sizeof(fl));
+    fl.l_type = writable ? F_WRLCK : F_RDLCK;
+    fl.l_whence = SEEK_SET;
+    *busy_r = 0;
+    if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
+        return 0;
+    *busy_r = errno == EAGAIN || errno == EACCES;
+    return -1;
+}
+
+int sim_disk_open(const libxl_device_disk *disk, const char *dom,
+                  int *fd_r, char *err)
+{
+    const char *path = disk->pdev_path;
+    const char *vdev = disk->vdev ? disk->vdev : "?";
+    int fd, busy;
+
+    *fd_r = -1;
+    if (!path || !*path)
+        return 0;          /* an empty cdrom drive */
+    fd = open(path, (disk->readwrite ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0) {
+        sim_err(err, "domain %s: disk %s: cannot open image %s:"
+                 " %s", dom, vdev, path, strerror(errno));
+        return -1;
+    }
+    if (disk_lock(fd, disk->readwrite, &busy)) {
+        sim_err(err, "domain %s: disk %s: image %s %s", dom,
+                 vdev, path, busy ? "is in use by another domain" :
+                 strerror(errno));
+        close(fd);
+        return -1;
+    }
+    *fd_r = fd;
+    return 0;
+}
+
+int sim_disk_check(const libxl_device_disk *disk, const char *dom,
+                   char *err)
+{
+    int fd;
+
+    if (sim_disk_open(disk, dom, &fd, err))
+        return -1;
+    if (fd >= 0)
+        close(fd);
+    return 0;
+}
+
+void sim_fds_close(int *fds, int n)
+{
+    int i;
+
+    for (i = 0; fds && i < n; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    free(fds);
+}
+
+int sim_disks_open(libxl_domain_config *c, int **fds_r, int *n_r, char *err)
+{
+    int *fds, i;
+
+    *fds_r = NULL;
+    *n_r = 0;
+    if (!c->num_disks)
+        return 0;
+    fds = calloc(c->num_disks, sizeof(*fds));
+    if (!fds)
+        return sim_err(err, "out of memory"), -1;
+    for (i = 0; i < c->num_disks; i++)
+        fds[i] = -1;
+    for (i = 0; i < c->num_disks; i++) {
+        if (sim_disk_open(&c->disks[i], c->c_info.name, &fds[i], err)) {
+            sim_fds_close(fds, c->num_disks);
+            return -1;
+        }
+    }
+    *fds_r = fds;
+    *n_r = c->num_disks;
+    return 0;
+}
+
+void sim_nic_fill(libxl_device_nic *nic, int devid)
+{
+    static const libxl_mac zero;
+    unsigned char r[3] = {0, 0, 0};
+
+    if (nic->devid < 0 || nic->devid == 0)
+        nic->devid = devid;
+    if (!memcmp(nic->mac, zero, sizeof(zero))) {
+        if (getrandom(r, sizeof(r), 0) != sizeof(r))
+            r[0] = (unsigned char)getpid(), r[1] = (unsigned char)devid;
+        nic->mac[0] = 0x00;
+        nic->mac[1] = 0x16;
+        nic->mac[2] = 0x3e;
+        nic->mac[3] = r[0] & 0x7f;
+        nic->mac[4] = r[1];
+        nic->mac[5] = r[2];
+    }
+}
+
+/* The virtual device number Xen gives a vdev name: xvdX, hdX, sdX. */
+int sim_vdev_devid(const char *vdev)
+{
+    int idx = 0, n = 0;
+    const char *p;
+
+    if (!vdev)
+        return -1;
+    if (!strncmp(vdev, "xvd", 3))
+        p = vdev + 3;
+    else if (!strncmp(vdev, "hd", 2) || !strncmp(vdev, "sd", 2))
+        p = vdev + 2;
+    else
+        return -1;
+    /* One letter only: enough for the devices a test domain has. */
+    for (; *p >= 'a' && *p <= 'z'; p++, n++)
+        idx = *p - 'a';
+    if (n != 1 || *p)
+        return -1;
+    if (vdev[0] == 'x')
+        return idx < 16 ? (202 << 8) | (idx << 4) : (1 << 28) | (idx << 8);
+    if (vdev[0] == 'h')
+        return idx < 2 ? (3 << 8) | (idx << 6) : (22 << 8) | ((idx - 2) << 6);
+    return idx < 16 ? (8 << 8) | (idx << 4) : -1;
+}
