@@ -44,7 +44,14 @@ inh ip route add default via 10.78.0.2
 ip -n "$P" link set eth0 up
 ip -n "$P" addr add 10.78.0.2/24 dev eth0
 
+# IPv6 link-local addresses are tentative while duplicate address
+# detection runs; compare states only once it is over.
 snapshot() {
+    local i
+    for i in $(seq 100); do
+        inh ip addr | grep -q tentative || break
+        sleep 0.1
+    done
     { inh ip -j addr show; inh ip -j -4 route show table all; } |
         python3 -c 'import json,sys
 for line in sys.stdin:
