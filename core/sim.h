@@ -180,8 +180,6 @@ int sim_disks_open(libxl_domain_config *c, int **fds_r, int *n_r,
 void sim_fds_close(int *fds, int n);
 int sim_disk_open(const libxl_device_disk *disk, const char *dom,
                   int *fd_r, char *err);
-int sim_disk_check(const libxl_device_disk *disk, const char *dom,
-                   char *err);
 void sim_nic_fill(libxl_device_nic *nic, int devid);
 int sim_vdev_devid(const char *vdev);
 

@@ -55,18 +55,6 @@ int sim_disk_open(const libxl_device_disk *disk, const char *dom,
     return 0;
 }
 
-int sim_disk_check(const libxl_device_disk *disk, const char *dom,
-                   char *err)
-{
-    int fd;
-
-    if (sim_disk_open(disk, dom, &fd, err))
-        return -1;
-    if (fd >= 0)
-        close(fd);
-    return 0;
-}
-
 void sim_fds_close(int *fds, int n)
 {
     int i;

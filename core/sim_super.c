@@ -38,6 +38,7 @@ struct super {
     uint32_t domid;
     int restored, paused;
     int report_fd;                 /* to the creating command; -1 after */
+    int *fds, nfds;                /* the disk images the domain holds */
 };
 
 static void report(struct super *sp, const char *msg)
@@ -357,10 +358,28 @@ static void mark_crashed(struct super *sp)
     sim_unlock(lk);
 }
 
+/*
+ * A restarted domain opens its disk images again from its (reloaded)
+ * config: the old guest, which held the hot-plugged ones, is gone.
+ */
+static int reopen_disks(struct super *sp)
+{
+    char err[XT_ERRLEN];
+
+    sim_fds_close(sp->fds, sp->nfds);
+    sp->fds = NULL;
+    sp->nfds = 0;
+    if (sim_disks_open(sp->c, &sp->fds, &sp->nfds, err) == 0)
+        return 0;
+    sim_log(sp->s, "%s", err);
+    return -1;
+}
+
 static void supervise(struct super *sp) __attribute__((noreturn));
 static void supervise(struct super *sp)
 {
     char err[XT_ERRLEN];
+    enum next nx;
     int status;
     pid_t pid;
 
@@ -373,30 +392,28 @@ static void supervise(struct super *sp)
                 _exit(1);
             }
             sim_log(sp->s, "%s", err);
-            mark_crashed(sp);
-            for (;;)
-                pause();
+            break;
         }
         report(sp, "");
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
             ;
-        switch (guest_stopped(sp, status)) {
-        case NEXT_RESTART:
-            sp->restored = 0;
-            sp->paused = 0;
-            break;
-        case NEXT_SOFT_RESET:
-            sp->paused = 0;
-            break;
-        case NEXT_STAY:
-            /* A preserved domain keeps its supervisor (and so its disk
-             * locks) until it is destroyed. */
+        nx = guest_stopped(sp, status);
+        if (nx == NEXT_EXIT)
+            _exit(0);
+        /* A preserved domain keeps its supervisor (and so its disk
+         * locks) until it is destroyed. */
+        if (nx == NEXT_STAY)
             for (;;)
                 pause();
-        case NEXT_EXIT:
-            _exit(0);
-        }
+        if (reopen_disks(sp))
+            break;
+        sp->paused = 0;
+        if (nx == NEXT_RESTART)
+            sp->restored = 0;
     }
+    mark_crashed(sp);
+    for (;;)
+        pause();
 }
 
 /* Closes every fd but the ones the domain keeps. */
@@ -430,7 +447,8 @@ static void become_supervisor(struct sim *s, libxl_domain_config *c,
 static void become_supervisor(struct sim *s, libxl_domain_config *c,
                               struct sim_launch *l, int report_fd)
 {
-    struct super sp = {s, c, l->domid, l->restored, l->paused, report_fd};
+    struct super sp = {s, c, l->domid, l->restored, l->paused, report_fd,
+                       l->keep_fds, l->nkeep};
 
     setsid();
     if (fork() != 0)

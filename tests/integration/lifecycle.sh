@@ -61,8 +61,14 @@ x vcpu-list web | grep -q " 0 / all$" || fail "pin not shown: $(x vcpu-list web)
 x block-list web | grep -Eq '^51712 +0 +[0-9]+ +4 ' || fail "block-list: $(x block-list web)"
 x block-attach web "file:$IMG/disk2.img,xvdb,w" || fail "block-attach"
 x block-list web | grep -q '^51728 ' || fail "attached disk not listed"
+# The hot-plugged image is the domain's until detached.
+mkcfg other "disk = [ 'file:$IMG/disk2.img,xvda,w' ]"
+x create other.cfg 2>err && fail "attached image taken by another domain"
+grep -q "disk2.img is in use by another domain" err || fail "$(cat err)"
 x block-detach web xvdb || fail "block-detach"
 x block-list web | grep -q '^51728 ' && fail "detached disk still listed"
+wait_until 10 x create -q other.cfg 2>/dev/null || fail "image not released"
+x destroy other
 x network-list web | grep -Eq '^0   0  00:16:3e:[0-9a-f:]{8} +0 +4 ' ||
     fail "network-list: $(x network-list web)"
 x network-attach web mac=00:16:3e:01:02:03 bridge=nobr0 || fail "network-attach"
