@@ -358,7 +358,8 @@ static int build(struct sim *s, libxl_domain_config *c, unsigned int flags,
     struct sim_launch l = {0};
     struct fill f = {-1};
     uint64_t nr_pages = 0;
-    int *fds = NULL, nfds = 0, rc = -1, have = 0;
+    int *fds = NULL, *busy = NULL, nfds = 0, rc = -1, have = 0;
+    int takeover = stream_fd >= 0 && (flags & BE_RECEIVE_MIGRATING);
 
     if (check_config(c, err))
         goto out;
@@ -368,7 +369,7 @@ static int build(struct sim *s, libxl_domain_config *c, unsigned int flags,
                 c->c_info.name, *domid_r);
         goto out;
     }
-    if (sim_disks_open(c, &fds, &nfds, err))
+    if (sim_disks_open(c, &fds, takeover ? &busy : NULL, &nfds, err))
         goto out;
     if (stream_fd >= 0 && sim_stream_read_header(stream_fd, &nr_pages, err))
         goto out;
@@ -385,7 +386,7 @@ static int build(struct sim *s, libxl_domain_config *c, unsigned int flags,
         sim_stream_read_body(stream_fd, nr_pages, put_page, &f, err))
         goto out;
     l = (struct sim_launch){*domid_r, stream_fd >= 0,
-                            !!(flags & BE_CREATE_PAUSED), fds, nfds};
+                            !!(flags & BE_CREATE_PAUSED), fds, busy, nfds};
     if (sim_launch(s, c, &l, err))
         goto out;
     sim_log(s, "domain %u (%s) %s", *domid_r, c->c_info.name,
@@ -397,6 +398,7 @@ out:
     if (rc && have)
         sim_remove_dom(s, *domid_r);
     sim_fds_close(fds, nfds);
+    free(busy);
     return rc;
 }
 

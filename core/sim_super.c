@@ -369,7 +369,7 @@ static int reopen_disks(struct super *sp)
     sim_fds_close(sp->fds, sp->nfds);
     sp->fds = NULL;
     sp->nfds = 0;
-    if (sim_disks_open(sp->c, &sp->fds, &sp->nfds, err) == 0)
+    if (sim_disks_open(sp->c, &sp->fds, NULL, &sp->nfds, err) == 0)
         return 0;
     sim_log(sp->s, "%s", err);
     return -1;
@@ -380,8 +380,8 @@ static void supervise(struct super *sp)
 {
     char err[XT_ERRLEN];
     enum next nx;
-    int status;
-    pid_t pid;
+    int status = 0;
+    pid_t pid, w;
 
     for (;;) {
         pid = start_guest(sp, err);
@@ -395,8 +395,10 @@ static void supervise(struct super *sp)
             break;
         }
         report(sp, "");
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-            ;
+        /* Lock takeover children end too; only the guest matters. */
+        while ((w = waitpid(-1, &status, 0)) != pid)
+            if (w < 0 && errno != EINTR)
+                break;
         nx = guest_stopped(sp, status);
         if (nx == NEXT_EXIT)
             _exit(0);
@@ -449,6 +451,7 @@ static void become_supervisor(struct sim *s, libxl_domain_config *c,
 {
     struct super sp = {s, c, l->domid, l->restored, l->paused, report_fd,
                        l->keep_fds, l->nkeep};
+    int i;
 
     setsid();
     if (fork() != 0)
@@ -462,6 +465,9 @@ static void become_supervisor(struct sim *s, libxl_domain_config *c,
     signal(SIGHUP, SIG_IGN);
     signal(SIGINT, SIG_IGN);
     signal(SIGCHLD, SIG_DFL);
+    for (i = 0; l->busy && i < l->nkeep && i < c->num_disks; i++)
+        if (l->busy[i] && l->keep_fds[i] >= 0)
+            sim_disk_takeover(&c->disks[i], l->keep_fds[i]);
     supervise(&sp);
 }
 
