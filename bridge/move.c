@@ -46,6 +46,7 @@ struct move {
     int nundo;
     struct op undo[MOVE_MAX_OPS];
     int order[BRIDGE_MAX_ADDRS]; /* the order addresses are added in */
+    int rorder[BRIDGE_MAX_ROUTES];  /* and routes */
 };
 
 static int run_addr(struct move *m, const struct op *op)
@@ -271,16 +272,44 @@ static int del_addrs(struct move *m, int on_bridge, char *err, size_t errlen)
     return 0;
 }
 
+static int has_gateway(const struct bridge_route_rec *r)
+{
+    int i;
+
+    for (i = 0; i < r->nnh; i++)
+        if (r->nh[i].has_gw)
+            return 1;
+    return 0;
+}
+
+/* Routes to a link before routes through a gateway, which the kernel
+ * accepts only if a link route already reaches the gateway. */
+static void route_order(struct move *m)
+{
+    int i, n = 0;
+
+    for (i = 0; i < m->st->nroutes; i++)
+        if (!has_gateway(&m->st->routes[i]))
+            m->rorder[n++] = i;
+    for (i = 0; i < m->st->nroutes; i++)
+        if (has_gateway(&m->st->routes[i]))
+            m->rorder[n++] = i;
+}
+
+/* Adds in that order and deletes in the reverse one, so that the
+ * journal, played backwards, adds in that order too. */
 static int move_routes(struct move *m, enum op_kind kind, int on_bridge,
                        char *err, size_t errlen)
 {
     enum op_kind inv = kind == OP_ROUTE_ADD ? OP_ROUTE_DEL : OP_ROUTE_ADD;
-    int i;
+    int i, k, n = m->st->nroutes;
 
-    for (i = 0; i < m->st->nroutes; i++)
-        if (step(m, mkop(kind, on_bridge, i), mkop(inv, on_bridge, i), err,
+    for (i = 0; i < n; i++) {
+        k = m->rorder[kind == OP_ROUTE_ADD ? i : n - 1 - i];
+        if (step(m, mkop(kind, on_bridge, k), mkop(inv, on_bridge, k), err,
                  errlen))
             return -1;
+    }
     return 0;
 }
 
@@ -289,6 +318,7 @@ static int move_routes(struct move *m, enum op_kind kind, int on_bridge,
 static int enslave_steps(struct move *m, char *err, size_t errlen)
 {
     add_order(m);
+    route_order(m);
     if (add_addrs(m, 1, err, errlen))
         return -1;
     if (!m->st->nic_up &&
@@ -308,6 +338,7 @@ static int enslave_steps(struct move *m, char *err, size_t errlen)
 static int release_steps(struct move *m, char *err, size_t errlen)
 {
     add_order(m);
+    route_order(m);
     if (add_addrs(m, 0, err, errlen) ||
         move_routes(m, OP_ROUTE_DEL, 1, err, errlen))
         return -1;
