@@ -34,6 +34,7 @@ export XLTOOL_RUN_DIR=$PWD/run
 inh() { ip netns exec "$H" "$@"; }
 xl() { inh "$XLTOOL" "$@"; }
 
+# Arguments name JSON keys to drop before comparing.
 snapshot() {
     local i
     for i in $(seq 100); do
@@ -46,8 +47,15 @@ snapshot() {
         inh ip -j -4 route show table all
         inh ip -j -6 route show table all
     } | python3 -c 'import json,sys
+drop = set(sys.argv[1:])
+def strip(v):
+    if isinstance(v, dict):
+        return {k: strip(x) for k, x in v.items() if k not in drop}
+    if isinstance(v, list):
+        return [strip(x) for x in v]
+    return v
 for line in sys.stdin:
-    print(json.dumps(json.loads(line), indent=1, sort_keys=True))'
+    print(json.dumps(strip(json.loads(line)), indent=1, sort_keys=True))' "$@"
 }
 
 ip link add eth0 netns "$H" type veth peer name eth0 netns "$P" ||
@@ -95,4 +103,21 @@ snapshot >now.json
 diff -u orig.json now.json || fail "host not restored"
 [ ! -e "$XLTOOL_RUN_DIR/bridge-xenbr0.state" ] || fail "state file left"
 echo "ok: host restored"
+
+# A NIC that is down is brought up for the move, and down again after.
+ip link add eth1 netns "$H" type veth peer name eth1 netns "$P" ||
+    fail "cannot create the second veth pair"
+inh ip addr add 10.81.0.1/24 dev eth1
+# The kernel gives a device its default qdisc when it first comes up and
+# keeps it; that is the one change bringing eth1 up and down may leave.
+snapshot qdisc >orig1.json
+xl bridge create xenbr1 --enslave eth1 || fail "create --enslave eth1 failed"
+inh ip -o link show eth1 | grep -q '[<,]UP[,>]' || fail "eth1 not brought up"
+inh ip -o link show xenbr1 | grep -q '[<,]UP[,>]' || fail "xenbr1 not up"
+inh ip -o addr show dev xenbr1 | grep -q ' 10.81.0.1/24 ' ||
+    fail "eth1's address not moved"
+xl bridge delete xenbr1 --release || fail "delete --release of eth1 failed"
+snapshot qdisc >now.json
+diff -u orig1.json now.json || fail "eth1 not restored (down)"
+echo "ok: a down NIC is down again after the release"
 exit 0
