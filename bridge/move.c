@@ -11,6 +11,8 @@
  * added after, so that playing the journal backwards works too.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +44,8 @@ struct move {
     struct nl_sock *sk;
     struct bridge_state *st;
     int nic_idx, br_idx;
+    int repair;                  /* releasing after an interrupted create */
+    int nic_free;                /* the NIC is nobody's port */
     char path[PATH_MAX];
     int nundo;
     struct op undo[MOVE_MAX_OPS];
@@ -164,6 +168,11 @@ static int step(struct move *m, struct op fwd, struct op inv, char *err,
     char what[128];
     int e = run_op(m, &fwd);
 
+    /* Giving back what the NIC still has (a create that was interrupted
+     * before it removed it) is nothing to do, and nothing to undo. */
+    if (m->repair && e == -NLE_EXIST && !fwd.on_bridge &&
+        (fwd.kind == OP_ADDR_ADD || fwd.kind == OP_ROUTE_ADD))
+        return 0;
     if (e < 0 && !((fwd.kind == OP_ADDR_DEL || fwd.kind == OP_ROUTE_DEL) &&
                    bridge_nl_notfound(e))) {
         describe(m, &fwd, what, sizeof(what));
@@ -234,6 +243,25 @@ static void rollback(struct move *m, char *err, size_t errlen)
                  "what was moved is recorded in %s)", failed, m->path);
     else
         snprintf(err + used, errlen - used, "; nothing was changed");
+}
+
+/* A move stopped half way would leave the host cut off: the signals that
+ * usually end a program wait until the move and any rollback are over. */
+static void hold_signals(sigset_t *old)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGQUIT);
+    pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+static void let_signals_in(const sigset_t *old)
+{
+    pthread_sigmask(SIG_SETMASK, old, NULL);
 }
 
 /* IPv4 addresses in their order (primaries before their secondaries),
@@ -342,8 +370,8 @@ static int release_steps(struct move *m, char *err, size_t errlen)
     if (add_addrs(m, 0, err, errlen) ||
         move_routes(m, OP_ROUTE_DEL, 1, err, errlen))
         return -1;
-    if (step(m, mkop(OP_NOMASTER, 0, 0), mkop(OP_MASTER, 0, 0), err,
-             errlen))
+    if (!m->nic_free && step(m, mkop(OP_NOMASTER, 0, 0),
+                             mkop(OP_MASTER, 0, 0), err, errlen))
         return -1;
     if (move_routes(m, OP_ROUTE_ADD, 0, err, errlen) ||
         del_addrs(m, 1, err, errlen))
@@ -536,6 +564,18 @@ failed:
     return -1;
 }
 
+static int create_enslave_held(struct move *m, struct rtnl_link *brl,
+                               char *err, size_t errlen)
+{
+    sigset_t old;
+    int rc;
+
+    hold_signals(&old);
+    rc = create_enslave(m, brl, err, errlen);
+    let_signals_in(&old);
+    return rc;
+}
+
 static int create_plain(struct move *m, struct rtnl_link *brl, char *err,
                         size_t errlen)
 {
@@ -582,7 +622,7 @@ int bridge_create(const char *br, const char *nic, char *err, size_t errlen)
                                                 : "unknown");
         goto out;
     }
-    rc = nic ? create_enslave(m, brl, err, errlen)
+    rc = nic ? create_enslave_held(m, brl, err, errlen)
              : create_plain(m, brl, err, errlen);
 out:
     if (brl)
@@ -595,6 +635,7 @@ static int release(struct move *m, const char *br, char *err,
                    size_t errlen)
 {
     struct rtnl_link *l = NULL;
+    sigset_t old;
     int rc = -1, found;
 
     if (bridge_state_read(m->path, m->st, err, errlen))
@@ -610,15 +651,22 @@ static int release(struct move *m, const char *br, char *err,
         goto out;
     }
     m->nic_idx = rtnl_link_get_ifindex(l);
-    if (rtnl_link_get_master(l) != m->br_idx) {
+    m->repair = 1;
+    /* Not enslaved at all: a create was interrupted before it enslaved
+     * the NIC; what it moved so far still goes back. */
+    m->nic_free = rtnl_link_get_master(l) == 0;
+    if (!m->nic_free && rtnl_link_get_master(l) != m->br_idx) {
         bridge_fail(err, errlen, "%s is not a port of %s", m->st->nic,
                     m->st->bridge);
         goto out;
     }
+    hold_signals(&old);
     if (release_steps(m, err, errlen)) {
         rollback(m, err, errlen);
+        let_signals_in(&old);
         goto out;
     }
+    let_signals_in(&old);
     if (unlink(m->path) && errno != ENOENT) {
         bridge_fail(err, errlen, "%s deleted, but cannot remove %s: %s",
                     m->st->bridge, m->path, strerror(errno));

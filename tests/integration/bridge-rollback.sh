@@ -72,6 +72,7 @@ ip -n "$P" addr add 10.79.0.2/24 dev eth0
 snapshot >orig.json
 
 xl bridge create xenbr0 --enslave eth0 || fail "create --enslave failed"
+cp "$XLTOOL_RUN_DIR/bridge-xenbr0.state" state.saved
 inh ip route show 10.40.0.0/24 | grep -q 'via 10.50.0.1 dev xenbr0' ||
     fail "route 10.40.0.0/24: $(inh ip route show 10.40.0.0/24)"
 inh ip route show 10.50.0.0/24 | grep -q 'dev xenbr0 proto static' ||
@@ -103,6 +104,18 @@ snapshot >now.json
 diff -u orig.json now.json || fail "host not restored"
 [ ! -e "$XLTOOL_RUN_DIR/bridge-xenbr0.state" ] || fail "state file left"
 echo "ok: host restored"
+
+# delete --release also repairs a create that was interrupted (killed,
+# say) after it made the bridge and gave it the first address.
+inh ip link add xenbr0 type bridge
+inh ip link set xenbr0 up
+inh ip addr add 10.79.0.1/24 dev xenbr0
+cp state.saved "$XLTOOL_RUN_DIR/bridge-xenbr0.state"
+xl bridge delete xenbr0 --release || fail "repairing release failed"
+snapshot >now.json
+diff -u orig.json now.json || fail "host not repaired"
+[ ! -e "$XLTOOL_RUN_DIR/bridge-xenbr0.state" ] || fail "state file left"
+echo "ok: an interrupted create repaired"
 
 # A NIC that is down is brought up for the move, and down again after.
 ip link add eth1 netns "$H" type veth peer name eth1 netns "$P" ||
