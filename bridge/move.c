@@ -44,7 +44,7 @@ struct move {
     struct nl_sock *sk;
     struct bridge_state *st;
     int nic_idx, br_idx;
-    int repair;                  /* releasing after an interrupted create */
+    int repair;                  /* releasing: what the NIC has is fine */
     int nic_free;                /* the NIC is nobody's port */
     char path[PATH_MAX];
     int nundo;
@@ -447,10 +447,10 @@ static int check_nic(struct move *m, struct rtnl_link *brl, int *done_r,
     m->nic_idx = rtnl_link_get_ifindex(l);
     m->st->nic_up = !!(rtnl_link_get_flags(l) & IFF_UP);
     master = rtnl_link_get_master(l);
-    if (bridge_link_is_bridge(l) || (rtnl_link_get_flags(l) & IFF_LOOPBACK)
-        || rtnl_link_get_arptype(l) != ARPHRD_ETHER) {
+    if (bridge_link_is_bridge(l) || rtnl_link_get_arptype(l) != ARPHRD_ETHER) {
         bridge_fail(err, errlen, "%s cannot be enslaved to a bridge: it is "
-                    "not an Ethernet device", nic);
+                    "%s", nic, bridge_link_is_bridge(l) ? "a bridge itself"
+                                                       : "not Ethernet");
     } else if (master && brl && master == rtnl_link_get_ifindex(brl) &&
                access(m->path, F_OK) == 0) {
         rc = already_done(m, err, errlen);

@@ -116,6 +116,8 @@ ping_host "before anything"
 # a clear error naming the device, and no change at all.
 xl_fails "bridge create xenbr0 --enslave nosuch0" nosuch0 "no such"
 same_as_orig "unknown NIC"
+xl_fails "bridge create xenbr0 --enslave lo" lo "not Ethernet"
+same_as_orig "loopback as the NIC"
 xl_fails "bridge create averyveryverylongname --enslave eth0" \
     averyveryverylongname "too long"
 xl_fails "bridge create bad/name" "bad/name" invalid
