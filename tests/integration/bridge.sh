@@ -20,9 +20,11 @@ done
 [ -x "${XLTOOL:-}" ] || fail "XLTOOL not set"
 
 H=xtbh$$ P=xtbp$$
+PUB=
 cleanup() {
     ip netns del "$H" 2>/dev/null
     ip netns del "$P" 2>/dev/null
+    [ -n "$PUB" ] && rm -rf "$PUB"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -30,6 +32,8 @@ ip netns add "$H" 2>/dev/null || skip "cannot create network namespaces"
 ip netns add "$P" || fail "cannot create namespace $P"
 
 export XLTOOL_RUN_DIR=$PWD/run
+PUB=$(mktemp -d /tmp/xltool-pub.XXXXXX) && chmod 755 "$PUB" &&
+    cp "$XLTOOL" "$PUB/xltool" || fail "cannot copy $XLTOOL"
 STATE=$XLTOOL_RUN_DIR/bridge-xenbr0.state
 
 inh() { ip netns exec "$H" "$@"; }
@@ -144,8 +148,10 @@ diff -u taken.json now.json || fail "name taken: state changed"
 inh ip link del xenbr0
 same_as_orig "after the name was taken"
 
+# Unprivileged runs: as uid 65534, from a copy of the binary that it may
+# read wherever the build tree lives.
 out=$(inh setpriv --reuid=65534 --regid=65534 --clear-groups \
-      "$XLTOOL" bridge create xenbr0 --enslave eth0 2>&1)
+      "$PUB/xltool" bridge create xenbr0 --enslave eth0 2>&1)
 st=$?
 [ $st -eq 1 ] || fail "unprivileged create exited $st: $out"
 [[ $out == *xenbr0*"not permitted"* ]] || fail "unprivileged create: $out"
@@ -257,7 +263,7 @@ xl_fails "bridge attach vifB nosuchbr" nosuchbr "no such bridge"
 xl_fails "bridge attach vifB eth0" eth0 "not a bridge"
 xl_fails "bridge detach vifB xenbr0" vifB "not a port of xenbr0"
 out=$(inh setpriv --reuid=65534 --regid=65534 --clear-groups \
-      "$XLTOOL" bridge detach vifA xenbr0 2>&1)
+      "$PUB/xltool" bridge detach vifA xenbr0 2>&1)
 [ $? -eq 1 ] && [[ $out == *vifA*"not permitted"* ]] ||
     fail "unprivileged detach: $out"
 xl bridge detach vifA xenbr0 || fail "detach failed"
