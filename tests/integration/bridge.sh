@@ -180,8 +180,20 @@ else
     echo "note: no macvlan support; the enslave failure is not tested"
 fi
 
+# Pings from the peer while $@ runs: the host must answer every one.
+reachable_during() {
+    local ping_pid
+    inp ping -q -i 0.005 -c 400 -W 2 10.77.0.1 >ping.out 2>&1 &
+    ping_pid=$!
+    "$@" || fail "$* failed"
+    wait "$ping_pid"
+    grep -q ' 0% packet loss' ping.out ||
+        fail "host unreachable during '$*': $(grep loss ping.out)"
+    echo "ok: no ping lost during '$*': $(grep loss ping.out)"
+}
+
 # The move itself.
-xl bridge create xenbr0 --enslave eth0 || fail "create --enslave failed"
+reachable_during xl bridge create xenbr0 --enslave eth0
 [ -s "$STATE" ] || fail "no state file"
 inh ip -j link show eth0 | grep -q '"master":"xenbr0"' ||
     fail "eth0 is not enslaved to xenbr0"
@@ -280,7 +292,7 @@ xl_fails "bridge delete xenbr0 --release" "$STATE" truncated
 cp state.good "$STATE"
 
 # The way back.
-xl bridge delete xenbr0 --release || fail "delete --release failed"
+reachable_during xl bridge delete xenbr0 --release
 same_as_orig "after delete --release"
 ping_host "after delete --release"
 echo "ok: delete --release restored the original state exactly"
