@@ -285,11 +285,11 @@ static int make_file(const struct sim *s, uint32_t domid, const char *name,
 
 /* Under the state lock: the name is free, the memory is there; then a
  * domid, the record, the config and the memory files. */
-static int reserve(struct sim *s, libxl_domain_config *c, uint32_t *domid_r,
-                   int *memfd_r, char *err)
+static int reserve(struct sim *s, libxl_domain_config *c, uint64_t pages,
+                   uint32_t *domid_r, int *memfd_r, char *err)
 {
     libxl_domain_build_info *b = &c->b_info;
-    uint64_t freekb, pages = (b->max_memkb + 3) / 4;
+    uint64_t freekb;
     struct sim_dom d;
     uint32_t other;
     int lk = -1, rc = -1, have_id = 0;
@@ -357,7 +357,7 @@ static int build(struct sim *s, libxl_domain_config *c, unsigned int flags,
 {
     struct sim_launch l = {0};
     struct fill f = {-1};
-    uint64_t nr_pages = 0;
+    uint64_t nr_pages = 0, pages;
     int *fds = NULL, *busy = NULL, nfds = 0, rc = -1, have = 0;
     int takeover = stream_fd >= 0 && (flags & BE_RECEIVE_MIGRATING);
 
@@ -373,13 +373,12 @@ static int build(struct sim *s, libxl_domain_config *c, unsigned int flags,
         goto out;
     if (stream_fd >= 0 && sim_stream_read_header(stream_fd, &nr_pages, err))
         goto out;
-    if (stream_fd >= 0 && nr_pages != (c->b_info.max_memkb + 3) / 4) {
-        sim_err(err, "domain %s: the stream holds %" PRIu64
-                 " pages but the config says %" PRIu64 " KiB",
-                 c->c_info.name, nr_pages, c->b_info.max_memkb);
-        goto out;
-    }
-    if (reserve(s, c, domid_r, &f.fd, err))
+    /* The memory is as large as the config says, or as the stream's if
+     * that is larger (mem-max may have changed the config since boot). */
+    pages = (c->b_info.max_memkb + 3) / 4;
+    if (nr_pages > pages)
+        pages = nr_pages;
+    if (reserve(s, c, pages, domid_r, &f.fd, err))
         goto out;
     have = 1;
     if (stream_fd >= 0 &&
