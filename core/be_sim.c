@@ -93,7 +93,9 @@ static void sim_close(struct be *be)
 static void dominfo_of(const struct sim_dom *d, struct be_dominfo *di)
 {
     struct sim_proc p;
-    int alive = d->pid > 0 && sim_proc_alive(d->pid, d->pid_start);
+    /* One read of /proc/PID/stat: liveness, state and CPU time. */
+    int alive = d->pid > 0 && sim_proc_read(d->pid, &p) == 0 &&
+                p.start == d->pid_start && p.state != 'Z' && p.state != 'X';
 
     di->domid = d->domid;
     libxl_uuid_from_string(&di->uuid, d->uuid);
@@ -103,7 +105,7 @@ static void dominfo_of(const struct sim_dom *d, struct be_dominfo *di)
     di->vcpu_online = d->vcpus_online;
     di->vcpu_max = d->vcpus_max;
     di->start_time = d->start_time;
-    if (alive && sim_proc_read(d->pid, &p) == 0)
+    if (alive)
         di->cpu_time_ns = p.cpu_ns;
     else
         p.state = 0;
