@@ -188,12 +188,15 @@ int xt_parse_memkb(const char *s, char def_unit, uint64_t *kb_r)
 int main_help(int argc, char **argv)
 {
     const struct cmd_spec *cmd;
-    int i;
+    int opt, i;
 
-    if (argc > 1) {
-        cmd = cmd_lookup(argv[1]);
+    SWITCH_FOREACH_OPT(opt, "", NULL, "help", 0) {
+    }
+    xt_check_max_args(argc, argv, 1, "help");
+    if (optind < argc) {
+        cmd = cmd_lookup(argv[optind]);
         if (!cmd) {
-            xt_err("help: unknown command '%s'", argv[1]);
+            xt_err("help: unknown command '%s'", argv[optind]);
             return EXIT_USAGE;
         }
         cmd_print_help(stdout, cmd);
