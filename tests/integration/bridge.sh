@@ -131,6 +131,19 @@ xl_fails "bridge delete nosuchbr" nosuchbr "no such bridge"
 xl_fails "bridge delete xenbr0 --release" xenbr0
 same_as_orig "bad names"
 
+if inh ip nexthop add id 7 via 10.77.0.2 dev eth0 2>/dev/null; then
+    inh ip route add 203.0.113.128/25 nhid 7
+    snapshot >nhobj.json
+    xl_fails "bridge create xenbr0 --enslave eth0" eth0 "nexthop object 7"
+    snapshot >now.json
+    diff -u nhobj.json now.json || fail "nexthop object: state changed"
+    inh ip route del 203.0.113.128/25
+    inh ip nexthop del id 7
+    same_as_orig "after the nexthop object"
+else
+    echo "note: no nexthop objects in this kernel; not tested"
+fi
+
 inh ip link add br9 type bridge
 inh ip link set eth0 master br9
 snapshot >enslaved.json
