@@ -61,7 +61,7 @@ static const char *ip_text(const struct bridge_ip *ip, char *buf, size_t len)
     return buf;
 }
 
-static int addr_to_rec(struct rtnl_addr *o, struct bridge_addr_rec *a)
+int bridge_addr_rec_from(struct rtnl_addr *o, struct bridge_addr_rec *a)
 {
     int fam = rtnl_addr_get_family(o);
     struct nl_addr *peer = rtnl_addr_get_peer(o);
@@ -119,7 +119,7 @@ static int snap_addrs(struct nl_sock *sk, int nic_idx,
                         st->nic, BRIDGE_MAX_ADDRS);
             goto out;
         }
-        if (addr_to_rec(o, &st->addrs[st->naddrs++])) {
+        if (bridge_addr_rec_from(o, &st->addrs[st->naddrs++])) {
             bridge_fail(err, errlen, "%s: an address has a form that "
                         "cannot be moved", st->nic);
             goto out;
