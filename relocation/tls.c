@@ -202,6 +202,12 @@ int reloc_tls_new(const struct reloc_conf *c, int server,
         t->psk_mode = 1;
         if (psk_load(t, c->psk_file, err))
             goto out;
+        /* A TLS 1.3 external PSK is bound to SHA-256 suites. */
+        if (SSL_CTX_set_ciphersuites(t->ctx, "TLS_AES_128_GCM_SHA256:"
+                                     "TLS_CHACHA20_POLY1305_SHA256") != 1) {
+            ssl_err(err, "TLS ciphersuites");
+            goto out;
+        }
         if (server)
             SSL_CTX_set_psk_server_callback(t->ctx, psk_server_cb);
         else
