@@ -5,6 +5,7 @@
  * Device families live in cfg_devices.c; this file handles the domain.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -108,7 +109,7 @@ int cfg_conv_string(struct cfg_conv *cv, const char *key, const char **s_r)
 }
 
 /* Reads a whole string as a number the way xl does (C syntax: decimal,
- * 0x hex, 0 octal), with surrounding blanks allowed. */
+ * 0x hex, 0 octal; leading blanks allowed, nothing after the digits). */
 static int string_to_long(const char *s, long *l_r)
 {
     char *end;
@@ -118,8 +119,6 @@ static int string_to_long(const char *s, long *l_r)
     l = strtol(s, &end, 0);
     if (end == s || errno)
         return -1;
-    while (isspace((unsigned char)*end))
-        end++;
     if (*end)
         return -1;
     *l_r = l;

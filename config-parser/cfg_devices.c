@@ -232,9 +232,9 @@ static int nic_rate(const char *rate, libxl_device_nic *nic, char *err,
         return snprintf(err, errlen, "out of memory"), -1;
     rc = xlu_vif_parse_rate(x.cfg, rate, nic);
     if (rc) {
-        const char *r = cfg_xlu_report(&x), *m = strstr(r, "spec: ");
+        const char *r = cfg_xlu_report(&x), *m = strstr(r, "in vif: ");
 
-        snprintf(err, errlen, "%s", m ? m + 6 : *r ? r : "invalid rate");
+        snprintf(err, errlen, "%s", m ? m + 8 : *r ? r : "invalid rate");
     }
     cfg_xlu_close(&x);
     return rc ? -1 : 0;

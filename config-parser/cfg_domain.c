@@ -611,11 +611,27 @@ static void conv_xm_aliases(struct cfg_conv *cv)
         cv->dc->b_info.sched_params.cap = (int)l;
 }
 
+static void warn_hvm_only(struct cfg_conv *cv)
+{
+    static const char *const keys[] = {
+        "viridian", "vga", "stdvga", "hdtype", "gfx_passthru", "serial",
+        "usbdevice", "vendor_device", "bios", "firmware", NULL,
+    };
+    struct cfg_var *var;
+    int k;
+
+    for (k = 0; keys[k]; k++) {
+        var = cfg_conv_get(cv, keys[k]);
+        if (var && var->val)
+            cfg_conv_warn(cv, var, "'%s' applies only to HVM guests; "
+                          "ignored", keys[k]);
+    }
+}
+
 static void conv_build(struct cfg_conv *cv)
 {
     libxl_domain_config *dc = cv->dc;
     libxl_domain_build_info *b = &dc->b_info;
-    long l;
 
     libxl_domain_build_info_init_type(b, dc->c_info.type);
     cfg_conv_simple(cv);
@@ -642,12 +658,15 @@ static void conv_build(struct cfg_conv *cv)
                          (int *)&b->timer_mode, timer_from);
     if (dc->c_info.type == LIBXL_DOMAIN_TYPE_HVM)
         conv_hvm(cv);
-    else if (!b->bootloader && !b->kernel &&
-             !cfg_env_find(cv->env, "kernel") &&
-             !cfg_env_find(cv->env, "bootloader"))
+    else
+        warn_hvm_only(cv);
+    if (dc->c_info.type != LIBXL_DOMAIN_TYPE_HVM && !b->bootloader &&
+        !b->kernel && !cfg_env_find(cv->env, "kernel") &&
+        !cfg_env_find(cv->env, "bootloader"))
         cfg_conv_error(cv, NULL, "neither 'kernel' nor 'bootloader' given: "
-                       "a PV guest needs one");
-    (void)l;
+                       "a %s guest needs one",
+                       dc->c_info.type == LIBXL_DOMAIN_TYPE_PV ? "PV"
+                                                                : "PVH");
 }
 
 static const char *const xm_only[][2] = {
@@ -703,6 +722,33 @@ static const char *const xl_unsupported[] = {
     "vif2", "max_grant_version", "vpmu", "stubdomain_cmdline", NULL,
 };
 
+static int in_list(const char *const *l, const char *s)
+{
+    for (; *l; l++)
+        if (!strcmp(*l, s))
+            return 1;
+    return 0;
+}
+
+/* A warning about a key itself: underlines its name. */
+static void warn_name(struct cfg_conv *cv, const struct cfg_var *var,
+                      const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void warn_name(struct cfg_conv *cv, const struct cfg_var *var,
+                      const char *fmt, ...)
+{
+    static const struct cfg_src cmd = { "<command line>", NULL, 0 };
+    va_list ap;
+
+    va_start(ap, fmt);
+    if (var->from_cmdline)
+        cfg_diag_vadd(cv->diags, CFG_WARNING, &cmd, 0, 0, 0, fmt, ap);
+    else
+        cfg_diag_vadd(cv->diags, CFG_WARNING, cv->src, var->line, var->col,
+                      var->len, fmt, ap);
+    va_end(ap);
+}
+
 static void warn_leftovers(struct cfg_conv *cv)
 {
     struct cfg_var *var;
@@ -714,21 +760,14 @@ static void warn_leftovers(struct cfg_conv *cv)
             continue;
         for (j = 0; xm_only[j][0] && strcmp(xm_only[j][0], var->name); j++)
             ;
-        if (xm_only[j][0]) {
-            cfg_conv_warn(cv, var, "'%s' is an xm key that libxl cannot "
-                          "honour; ignored (%s)", var->name, xm_only[j][1]);
-            continue;
-        }
-        for (j = 0; xl_unsupported[j] &&
-                    strcmp(xl_unsupported[j], var->name); j++)
-            ;
-        if (xl_unsupported[j])
-            cfg_conv_warn(cv, var, "'%s' is not supported by xltool; "
-                          "ignored", var->name);
+        if (xm_only[j][0])
+            warn_name(cv, var, "'%s' is an xm key that libxl cannot "
+                      "honour; ignored (%s)", var->name, xm_only[j][1]);
+        else if (in_list(xl_unsupported, var->name))
+            warn_name(cv, var, "'%s' is not supported by xltool; ignored",
+                      var->name);
         else if (!var->from_cmdline)
-            cfg_diag_add(cv->diags, CFG_WARNING, cv->src, var->line,
-                         var->col, var->len, "unknown key '%s'; ignored",
-                         var->name);
+            warn_name(cv, var, "unknown key '%s'; ignored", var->name);
     }
 }
 

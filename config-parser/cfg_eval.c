@@ -80,15 +80,22 @@ static void value_error(struct parser *p, int line, int col, int len,
     va_end(ap);
 }
 
+/* How a token is named in messages, quoted where it is text. */
 static const char *tok_desc(const struct cfg_token *t)
 {
+    static char buf[80];
+
     switch (t->kind) {
     case CFG_T_EOF: return "end of file";
     case CFG_T_NEWLINE: return "end of line";
-    case CFG_T_NAME: return t->sval;
     case CFG_T_INT: return "a number";
     case CFG_T_STR: return "a string";
-    case CFG_T_OP: return t->op;
+    case CFG_T_NAME:
+        snprintf(buf, sizeof(buf), "'%.60s'", t->sval);
+        return buf;
+    case CFG_T_OP:
+        snprintf(buf, sizeof(buf), "'%s'", t->op);
+        return buf;
     default: return "an error";
     }
 }
@@ -154,24 +161,21 @@ static int in_list(const char *const *l, const char *s)
     return 0;
 }
 
-static struct cfg_value *name_ref(struct parser *p)
+static struct cfg_value *name_ref(struct parser *p,
+                                  const struct cfg_token *name)
 {
     struct cfg_var *var;
     struct cfg_value *v = NULL;
 
-    if (p->literal_only) {
-        syntax_error(p, "not a literal");
-        return NULL;
-    }
-    var = cfg_env_find(p->env, p->tok.sval);
+    var = cfg_env_find(p->env, name->sval);
     if (!var)
-        value_error(p, p->tok.line, p->tok.col, p->tok.len,
-                    "name '%s' is not defined", p->tok.sval);
+        value_error(p, name->line, name->col, name->len,
+                    "name '%s' is not defined", name->sval);
     else if (var->val) {
         var->referenced = 1;
         v = cfg_value_copy(var->val);
         if (v) {
-            set_pos(v, &p->tok);
+            set_pos(v, name);
             v->exact = 0;
         }
     }
@@ -210,22 +214,25 @@ static struct cfg_value *primary_name(struct parser *p)
                      "logic", s);
         return NULL;
     }
-    if (!strcmp(s, "True") || !strcmp(s, "False")) {
-        v = cfg_value_new(CFG_V_BOOL);
-        if (v)
-            v->i = s[0] == 'T';
-    } else if (!strcmp(s, "None")) {
-        v = cfg_value_new(CFG_V_NONE);
-    } else {
-        v = name_ref(p);
+    if (p->literal_only && strcmp(s, "True") && strcmp(s, "False") &&
+        strcmp(s, "None")) {
+        syntax_error(p, "not a literal");
+        return NULL;
     }
-    if (v)
-        set_pos(v, &p->tok);
-    name.sval = strdup(p->tok.sval);
+    p->tok.sval = NULL;                      /* name owns it now */
     advance(p);
-    if (reject_postfix(p, &name)) {
-        cfg_value_free(v);
-        v = NULL;
+    if (!reject_postfix(p, &name)) {
+        if (!strcmp(s, "True") || !strcmp(s, "False")) {
+            v = cfg_value_new(CFG_V_BOOL);
+            if (v)
+                v->i = s[0] == 'T';
+        } else if (!strcmp(s, "None")) {
+            v = cfg_value_new(CFG_V_NONE);
+        } else {
+            v = name_ref(p, &name);
+        }
+        if (v)
+            set_pos(v, &name);
     }
     free(name.sval);
     return v;
@@ -275,7 +282,7 @@ static struct cfg_value *sequence(struct parser *p, struct cfg_value *seq,
         if (is_op(p, ","))
             advance(p);
         else if (!is_op(p, close))
-            syntax_error(p, "expected ',' or '%s', found '%s'", close,
+            syntax_error(p, "expected ',' or '%s', found %s", close,
                          tok_desc(&p->tok));
     }
     if (p->failed || !ok) {
@@ -311,7 +318,7 @@ static struct cfg_value *paren(struct parser *p)
     }
     if (!is_op(p, ",")) {
         cfg_value_free(first);
-        syntax_error(p, "expected ',' or ')', found '%s'", tok_desc(&p->tok));
+        syntax_error(p, "expected ',' or ')', found %s", tok_desc(&p->tok));
         return NULL;
     }
     advance(p);
@@ -356,7 +363,7 @@ static struct cfg_value *primary(struct parser *p)
     default:
         break;
     }
-    syntax_error(p, "expected a value, found '%s'", tok_desc(&p->tok));
+    syntax_error(p, "expected a value, found %s", tok_desc(&p->tok));
     return NULL;
 }
 
@@ -517,6 +524,24 @@ static void reject_statement(struct parser *p)
     p->skip_col = p->tok.col;
 }
 
+/* Something follows a complete value: name Python's constructs. */
+static void trailing_error(struct parser *p)
+{
+    if (p->tok.kind == CFG_T_NAME && (in_list(expr_keywords, p->tok.sval) ||
+                                      in_list(stmt_keywords, p->tok.sval)))
+        syntax_error(p, "'%s' is not supported: xltool evaluates no Python "
+                     "logic", p->tok.sval);
+    else if (is_op(p, "."))
+        syntax_error(p, "attribute access is not allowed");
+    else if (is_op(p, "("))
+        syntax_error(p, "calling a value is not allowed");
+    else if (is_op(p, "["))
+        syntax_error(p, "indexing is not supported");
+    else
+        syntax_error(p, "expected the end of the statement, found %s",
+                     tok_desc(&p->tok));
+}
+
 static void assignment(struct parser *p)
 {
     struct cfg_token name = p->tok, op;
@@ -528,7 +553,7 @@ static void assignment(struct parser *p)
         goto out;
     if (!is_op(p, "=") && !is_op(p, "+=")) {
         if (!unsupported_op(p))
-            syntax_error(p, "expected '=' after '%s', found '%s'",
+            syntax_error(p, "expected '=' after '%s', found %s",
                          name.sval, tok_desc(&p->tok));
         goto out;
     }
@@ -536,8 +561,7 @@ static void assignment(struct parser *p)
     advance(p);
     v = expr(p);
     if (!p->failed && !at_stmt_end(p))
-        syntax_error(p, "unexpected '%s' after the value",
-                     tok_desc(&p->tok));
+        trailing_error(p);
     if (p->failed) {
         cfg_value_free(v);
         v = NULL;
@@ -574,7 +598,7 @@ static void statement(struct parser *p)
     else if (p->tok.kind == CFG_T_NAME)
         assignment(p);
     else if (p->tok.kind != CFG_T_NEWLINE && !is_op(p, ";"))
-        syntax_error(p, "expected an assignment, found '%s'",
+        syntax_error(p, "expected an assignment, found %s",
                      tok_desc(&p->tok));
     skip_statement(p);
 }
