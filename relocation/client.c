@@ -167,6 +167,10 @@ static void on_progress(const struct be_progress *p, void *opaque)
     }
     if (p->round + 1 > m->rounds)
         m->rounds = p->round + 1;
+    if (p->round >= 1 && !m->paused_once) {
+        m->paused_once = 1;
+        reloc_test_pause("client-precopy");
+    }
     m->sent = p->sent_bytes;
     if (!m->a->progress)
         return;
@@ -318,14 +322,17 @@ static int handover(struct mig *m, char *err)
     char e2[XT_ERRLEN];
     int where;
 
+    reloc_test_pause("client-ready");
     if (m->be->ops->rename(m->be, m->domid, m->away, err)) {
         reloc_send_str(&m->conn, RELOC_ABORT, err, e2);
         reloc_client_undo(m, 0);
         return -1;
     }
     reloc_guard_tell(m, 'G');
-    if (reloc_send_empty(&m->conn, RELOC_GO, e2) == 0)
+    if (reloc_send_empty(&m->conn, RELOC_GO, e2) == 0) {
+        reloc_test_pause("client-go");
         where = await_report(m, err);
+    }
     else
         where = -1;
     if (where < 0) {

@@ -26,6 +26,7 @@ struct mig {
     double t0, t_suspend;
     int suspended;
     int rounds;
+    int paused_once;
     uint64_t sent, bytes;
     int guard_fd;                /* pipe to the guardian */
     pid_t guard_pid;

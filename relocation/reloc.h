@@ -154,6 +154,9 @@ int reloc_preflight(struct be *be, const char *backend, const char *name,
 int reloc_xl_receive(const struct reloc_conf *c, int recv_fd, int send_fd,
                      reloc_log_fn *log, void *opaque);
 
+/* testpause.c: XLTOOL_RELOC_PAUSE=PHASE:FILE stops here (tests only). */
+void reloc_test_pause(const char *phase);
+
 /* client.c */
 struct reloc_progress {
     uint64_t total_bytes;

@@ -194,6 +194,7 @@ static int await_go(struct reloc_session *s, uint32_t domid, char *err)
     char *reason = NULL;
     int rc = -1;
 
+    reloc_test_pause("server-ready");
     if (reloc_send_u32(&s->conn, RELOC_READY, domid, err) ||
         reloc_msg_recv(&s->conn, &m, err))
         goto out;
@@ -231,7 +232,9 @@ static int finish_transfer(struct reloc_session *s, uint32_t domid)
 {
     char err[XT_ERRLEN], e2[XT_ERRLEN], msg[XT_ERRLEN + 64];
 
+    reloc_test_pause("server-go");
     if (reloc_start_domain(s, domid, err) == 0) {
+        reloc_test_pause("server-started");
         reloc_session_mark(s, "C");
         reloc_slog(s, LOG_INFO, "%s from %s runs as domain %u", s->name,
                    s->conn.peer, domid);
@@ -259,6 +262,7 @@ static int serve_transfer(struct reloc_session *s, struct reloc_hello *h)
     reloc_slog(s, LOG_INFO, "receiving %s from %s%s", s->name, s->conn.peer,
                h->flags & RELOC_F_LIVE ? " (live)" : "");
     reloc_session_mark(s, "I");
+    reloc_test_pause("server-receive");
     if (receive_framed(s, &domid, err)) {
         reloc_slog(s, LOG_ERR, "%s: %s", s->name, err);
         reloc_send_str(&s->conn, RELOC_ABORT, err, e2);

@@ -1,0 +1,27 @@
+/*
+ * testpause.c - a pause point for fault-injection tests.  With
+ * XLTOOL_RELOC_PAUSE=PHASE:FILE in the environment, the process that
+ * reaches PHASE creates FILE and sleeps for a minute, so that a test can
+ * cut the network or kill a process at a known point of the protocol.
+ * Unset (as always outside tests), it costs one getenv.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "reloc.h"
+
+void reloc_test_pause(const char *phase)
+{
+    const char *v = getenv("XLTOOL_RELOC_PAUSE");
+    size_t n = strlen(phase);
+    int fd;
+
+    if (!v || strncmp(v, phase, n) || v[n] != ':' || !v[n + 1])
+        return;
+    fd = open(v + n + 1, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        close(fd);
+    sleep(60);
+}
