@@ -176,8 +176,10 @@ make_domain() {
     local h=$1 name=$2 mem=${3:-64} disk=${4:-$T/shared/$2.img}
     local extra=${5:-}
     [ -f "$disk" ] || truncate -s 8M "$disk"
+    [ -f "$T/shared/vmlinuz" ] || echo "simulated kernel" >"$T/shared/vmlinuz"
     cat >"$T/$name.cfg" <<EOF
 name = "$name"
+kernel = "$T/shared/vmlinuz"
 memory = $mem
 vcpus = 1
 disk = [ 'file:$disk,xvda,w' ]
@@ -192,7 +194,8 @@ guest() {
     local h=$1 dom=$2 cmd=$3 id sock
     id=$(on "$h" "$XLTOOL" domid "$dom") || return 1
     sock=$T/$h/sim/dom/$id/sock
-    printf 'console\n%s\n' "$cmd" |
+    # The guest takes the first line alone; the command follows it.
+    { printf 'console\n'; sleep 0.2; printf '%s\n' "$cmd"; sleep 0.3; } |
         socat -t 0.5 - "UNIX-CONNECT:$sock" 2>/dev/null
 }
 
