@@ -360,7 +360,15 @@ static int build(struct sim *s, libxl_domain_config *c, unsigned int flags,
     uint64_t nr_pages = 0;
     int *fds = NULL, nfds = 0, rc = -1, have = 0;
 
-    if (check_config(c, err) || sim_disks_open(c, &fds, &nfds, err))
+    if (check_config(c, err))
+        goto out;
+    /* Said first, before any disk lock could complain about the twin. */
+    if (sim_find_name(s, c->c_info.name, domid_r) == 0) {
+        sim_err(err, "domain '%s' already exists (domid %u)",
+                c->c_info.name, *domid_r);
+        goto out;
+    }
+    if (sim_disks_open(c, &fds, &nfds, err))
         goto out;
     if (stream_fd >= 0 && sim_stream_read_header(stream_fd, &nr_pages, err))
         goto out;

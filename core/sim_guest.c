@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bridge.h"
 #include "savefile.h"
 #include "sim.h"
 
@@ -37,6 +38,7 @@
 #define CON_BUF     (64 * 1024)
 #define LINE_MAX_   256
 #define TICK_MS     100
+#define MAX_VIFS    16
 
 struct client {
     int fd;
@@ -59,6 +61,8 @@ struct guest {
     uint64_t rng;
     int exit_code;             /* set when the guest stops */
     const char *name;
+    int tapfd[MAX_VIFS];       /* the tap devices live as long as these */
+    char vifmsg[MAX_VIFS][200];
 };
 
 static void mark(struct guest *g, uint64_t pfn)
@@ -191,10 +195,10 @@ static void boot_log(struct guest *g)
         con_printf(g, "  disk %s: %s (%s)\n", c->disks[i].vdev ?
                    c->disks[i].vdev : "?", disk_path(&c->disks[i]),
                    c->disks[i].readwrite ? "rw" : "ro");
-    for (i = 0; i < c->num_nics; i++)
-        con_printf(g, "  vif%d: mac " LIBXL_MAC_FMT " bridge %s\n",
+    for (i = 0; i < c->num_nics && i < MAX_VIFS; i++)
+        con_printf(g, "  vif%d: mac " LIBXL_MAC_FMT ": %s\n",
                    c->nics[i].devid, LIBXL_MAC_BYTES(c->nics[i].mac),
-                   c->nics[i].bridge ? c->nics[i].bridge : "xenbr0");
+                   g->vifmsg[i]);
     con_printf(g, "\nWelcome to %s (simulated)\n\n", g->name);
 }
 
@@ -491,6 +495,40 @@ static void run(struct guest *g)
     }
 }
 
+/*
+ * A vif becomes a real tap device on its bridge when the host allows it
+ * (root, and the bridge exists); otherwise it is only recorded, and the
+ * boot log and the hypervisor log say why.
+ */
+static void vif_open(struct guest *g, int i)
+{
+    libxl_device_nic *nic = &g->a->c->nics[i];
+    const char *br = nic->bridge ? nic->bridge : "xenbr0";
+    char name[32], mac[32], err[XT_ERRLEN];
+    char *msg = g->vifmsg[i];
+    size_t len = sizeof(g->vifmsg[i]);
+
+    g->tapfd[i] = -1;
+    snprintf(name, sizeof(name), "%s", nic->ifname ? nic->ifname : "");
+    if (!nic->ifname)
+        snprintf(name, sizeof(name), "vif%u.%d", g->a->domid, nic->devid);
+    snprintf(mac, sizeof(mac), LIBXL_MAC_FMT, LIBXL_MAC_BYTES(nic->mac));
+    if (geteuid() != 0) {
+        snprintf(msg, len, "not connected to bridge %s (not root)", br);
+    } else if (bridge_exists(br, err, sizeof(err)) != 1) {
+        snprintf(msg, len, "not connected: bridge %s does not exist", br);
+    } else if (bridge_tap_open(name, mac, br, &g->tapfd[i], err,
+                               sizeof(err))) {
+        g->tapfd[i] = -1;
+        snprintf(msg, len, "not connected: %.150s", err);
+    } else {
+        snprintf(msg, len, "tap %s on bridge %s", name, br);
+        return;
+    }
+    sim_log(g->a->s, "warning: domain %u (%s) vif%d %s", g->a->domid,
+            g->name, nic->devid, msg);
+}
+
 void sim_guest_main(struct sim_guest_args *a)
 {
     static struct guest g;
@@ -510,6 +548,8 @@ void sim_guest_main(struct sim_guest_args *a)
         }
         _exit(SIM_EXIT_SETUP);
     }
+    for (i = 0; i < a->c->num_nics && i < MAX_VIFS; i++)
+        vif_open(&g, i);
     g.clock = (struct sim_clock *)g.m.mem;
     g.rng = 0x9e3779b97f4a7c15ull ^ ((uint64_t)getpid() << 20) ^
             (uint64_t)time(NULL);

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -96,8 +97,11 @@ static pid_t start_guest(struct super *sp, char *err)
     if (pid == 0) {
         if (sp->report_fd >= 0)
             close(sp->report_fd);
+        close(ready[0]);
+        close(go[1]);
         a = (struct sim_guest_args){sp->s, sp->domid, sp->c, sp->restored,
                                     ready[1], go[0]};
+        prctl(PR_SET_NAME, "xltool-guest", 0, 0, 0);
         sim_guest_main(&a);
     }
     if (pid < 0) {
@@ -204,7 +208,8 @@ static int renumber(struct super *sp, struct sim_dom *d, char *err)
     sim_log(sp->s, "domain %u (%s) restarted as domain %u", sp->domid,
             d->name, id);
     sp->domid = d->domid = id;
-    return 0;
+    d->pid = 0;
+    return sim_info_write(sp->s, d, err);
 }
 
 /* The renamed, preserved copy of rename-restart, and its fresh twin. */
@@ -322,8 +327,10 @@ static enum next guest_stopped(struct super *sp, int status)
         goto out;
     d.reason = reason;
     act = action_of(sp->c, reason);
-    sim_log(sp->s, "domain %u (%s) shut down, reason %s: %s", d.domid,
-            d.name, libxl_shutdown_reason_to_string(reason),
+    sim_log(sp->s, "domain %u (%s) shut down (guest %s %d), reason %s: %s",
+            d.domid, d.name, WIFSIGNALED(status) ? "killed by signal" :
+            "exit status", WIFSIGNALED(status) ? WTERMSIG(status) :
+            WEXITSTATUS(status), libxl_shutdown_reason_to_string(reason),
             libxl_action_on_shutdown_to_string(act));
     nx = apply(sp, &d, act, err);
     if (nx == NEXT_EXIT && d.life == SIM_SHUTDOWN)
@@ -331,6 +338,25 @@ static enum next guest_stopped(struct super *sp, int status)
 out:
     sim_unlock(lk);
     return nx;
+}
+
+/* A restart that could not start the guest leaves a crashed domain. */
+static void mark_crashed(struct super *sp)
+{
+    char err[XT_ERRLEN];
+    struct sim_dom d;
+    int lk = -1;
+
+    if (sim_lock(sp->s, &lk, err))
+        return;
+    if (sim_info_read(sp->s, sp->domid, &d, err) == 0 &&
+        d.life != SIM_DYING) {
+        d.life = SIM_SHUTDOWN;
+        d.reason = LIBXL_SHUTDOWN_REASON_CRASH;
+        d.pid = 0;
+        sim_info_write(sp->s, &d, err);
+    }
+    sim_unlock(lk);
 }
 
 static void supervise(struct super *sp) __attribute__((noreturn));
@@ -349,8 +375,9 @@ static void supervise(struct super *sp)
                 _exit(1);
             }
             sim_log(sp->s, "%s", err);
-            pause();
-            continue;
+            mark_crashed(sp);
+            for (;;)
+                pause();
         }
         report(sp, "");
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -412,6 +439,7 @@ static void become_supervisor(struct sim *s, libxl_domain_config *c,
         /* The state dir is absolute; nothing depends on the cwd. */
     }
     close_others(l, report_fd);
+    prctl(PR_SET_NAME, "xltool-super", 0, 0, 0);
     signal(SIGPIPE, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     signal(SIGINT, SIG_IGN);

@@ -32,6 +32,7 @@ static void line(const char *key, const char *fmt, ...)
 static void host_lines(const libxl_physinfo *p)
 {
     struct utsname u;
+    char caps[64];
 
     if (uname(&u) == 0) {
         line("host", "%s", u.nodename);
@@ -48,9 +49,12 @@ static void host_lines(const libxl_physinfo *p)
     line("hw_caps", "%08x:%08x:%08x:%08x:%08x:%08x:%08x:%08x",
          p->hw_cap[0], p->hw_cap[1], p->hw_cap[2], p->hw_cap[3],
          p->hw_cap[4], p->hw_cap[5], p->hw_cap[6], p->hw_cap[7]);
-    line("virt_caps", "%s%s%s%s", p->cap_pv ? " pv" : "",
-         p->cap_hvm ? " hvm" : "", p->cap_hvm_directio ? " hvm_directio" : "",
-         p->cap_hap ? " hap" : "");
+    /* xl prints the flags each with a leading blank, right after ':'. */
+    snprintf(caps, sizeof(caps), "%s%s%s%s", p->cap_pv ? " pv" : "",
+             p->cap_hvm ? " hvm" : "",
+             p->cap_hvm_directio ? " hvm_directio" : "",
+             p->cap_hap ? " hap" : "");
+    line("virt_caps", "%s", caps[0] ? caps + 1 : "");
 }
 
 static void mem_lines(const libxl_physinfo *p, const libxl_version_info *v)
