@@ -226,6 +226,7 @@ static int transfer(struct mig *m, char *err)
         snprintf(err, XT_ERRLEN, "%s", p.err);
         rc = -1;
     }
+    m->conn_failed = p.conn_failed;
     m->bytes = p.bytes;
     return rc;
 }
@@ -363,7 +364,15 @@ static int migrate_framed(struct mig *m, char *err)
         return -1;
     if (reloc_guard_start(m, err))
         return -1;
-    if (transfer(m, err) || expect_ready(m, err)) {
+    if (transfer(m, err)) {
+        /* The destination may have said why it stopped reading. */
+        if (m->conn_failed)
+            expect_ready(m, err);
+        reloc_send_str(&m->conn, RELOC_ABORT, err, e2);
+        reloc_client_undo(m, 0);
+        return -1;
+    }
+    if (expect_ready(m, err)) {
         reloc_send_str(&m->conn, RELOC_ABORT, err, e2);
         reloc_client_undo(m, 0);
         return -1;

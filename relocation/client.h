@@ -27,6 +27,7 @@ struct mig {
     int suspended;
     int rounds;
     int paused_once;
+    int conn_failed;
     uint64_t sent, bytes;
     int guard_fd;                /* pipe to the guardian */
     pid_t guard_pid;

@@ -118,6 +118,8 @@ struct reloc_pump {
     int end_with_data_end;       /* sending: finish with DATA_END */
     int status;                  /* 0 once the stream ended properly */
     int aborted;                 /* receiving: the source sent ABORT */
+    int fd_failed;               /* the backend stopped reading */
+    int conn_failed;             /* the peer stopped reading */
     int started;
     uint64_t bytes;
     pthread_t thread;

@@ -174,8 +174,9 @@ static int receive_framed(struct reloc_session *s, uint32_t *domid_r,
     close(fds[0]);
     fds[0] = -1;
     prc = reloc_pump_join(&p);
-    if (prc && (rc == 0 || p.err[0])) {
-        /* The stream's own failure explains the receive's. */
+    if (prc && (rc == 0 || !p.fd_failed)) {
+        /* The stream's own failure explains the receive's, unless it
+         * only failed because the receive had stopped reading. */
         snprintf(err, XT_ERRLEN, "%s", p.err);
         if (rc == 0)
             reloc_drop_copy(s, *domid_r);

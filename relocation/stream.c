@@ -51,8 +51,10 @@ static void *send_pump_main(void *arg)
             break;
         reloc_hdr_pack(buf, RELOC_DATA, (uint32_t)r);
         if (reloc_conn_write(p->conn, buf, RELOC_HDR_LEN + (size_t)r,
-                             "DATA", p->err))
+                             "DATA", p->err)) {
+            p->conn_failed = 1;
             goto out;
+        }
         p->bytes += (uint64_t)r;
     }
     if (p->end_with_data_end) {
@@ -86,8 +88,10 @@ static int recv_one(struct reloc_pump *p, int *done_r)
     switch (m.type) {
     case RELOC_DATA:
         if (p->fd < 0 ||
-            reloc_net_write(p->fd, m.data, m.len, "the stream", p->err))
+            reloc_net_write(p->fd, m.data, m.len, "the stream", p->err)) {
+            p->fd_failed = 1;
             goto out;
+        }
         p->bytes += m.len;
         break;
     case RELOC_DATA_END:
@@ -149,6 +153,8 @@ int reloc_pump_start(struct reloc_pump *p, int sending, char *err)
     p->status = -1;
     p->bytes = 0;
     p->aborted = 0;
+    p->fd_failed = 0;
+    p->conn_failed = 0;
     p->err[0] = '\0';
     e = pthread_create(&p->thread, NULL,
                        sending ? send_pump_main : recv_pump_main, p);

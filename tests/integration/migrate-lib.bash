@@ -171,18 +171,23 @@ stop_server() {
     wait "$pid" 2>/dev/null
 }
 
-# make_domain HOST NAME [MEM] [DISKPATH] [extra config lines]
+# make_domain HOST NAME [MEM] [DISKPATH|none] [extra config lines]
 make_domain() {
     local h=$1 name=$2 mem=${3:-64} disk=${4:-$T/shared/$2.img}
-    local extra=${5:-}
-    [ -f "$disk" ] || truncate -s 8M "$disk"
+    local extra=${5:-} disks
+    disks="disk = [ 'file:$disk,xvda,w' ]"
+    if [ "$disk" = none ]; then
+        disks=
+    else
+        [ -f "$disk" ] || truncate -s 8M "$disk"
+    fi
     [ -f "$T/shared/vmlinuz" ] || echo "simulated kernel" >"$T/shared/vmlinuz"
     cat >"$T/$name.cfg" <<EOF
 name = "$name"
 kernel = "$T/shared/vmlinuz"
 memory = $mem
 vcpus = 1
-disk = [ 'file:$disk,xvda,w' ]
+$disks
 $extra
 EOF
     on "$h" "$XLTOOL" create -q "$T/$name.cfg" || fail "create $name on $h"
