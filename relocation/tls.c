@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -145,6 +146,18 @@ static unsigned int psk_server_cb(SSL *ssl, const char *id,
     return (unsigned int)t->psk_len;
 }
 
+/* Empties the error queue; 1 if it said the key is not the cert's. */
+static int key_mismatch(void)
+{
+    unsigned long e;
+    int found = 0;
+
+    while ((e = ERR_get_error()))
+        if (ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH)
+            found = 1;
+    return found;
+}
+
 static int cert_setup(struct reloc_tls *t, const struct reloc_conf *c,
                       char *err)
 {
@@ -154,8 +167,14 @@ static int cert_setup(struct reloc_tls *t, const struct reloc_conf *c,
     if (SSL_CTX_use_certificate_chain_file(t->ctx, c->cert) != 1)
         goto fail;
     snprintf(what, sizeof(what), "key %s", c->key);
-    if (SSL_CTX_use_PrivateKey_file(t->ctx, c->key, SSL_FILETYPE_PEM) != 1)
+    if (SSL_CTX_use_PrivateKey_file(t->ctx, c->key, SSL_FILETYPE_PEM) != 1) {
+        if (key_mismatch()) {
+            snprintf(err, XT_ERRLEN, "key %.200s does not match "
+                     "certificate %.200s", c->key, c->cert);
+            return -1;
+        }
         goto fail;
+    }
     snprintf(what, sizeof(what), "key %s does not match certificate %s",
              c->key, c->cert);
     if (SSL_CTX_check_private_key(t->ctx) != 1)
@@ -267,6 +286,22 @@ static int set_peer_name(SSL *ssl, const char *host)
     return X509_VERIFY_PARAM_set1_host(vp, host, 0) == 1 ? 0 : -1;
 }
 
+/*
+ * After a refused handshake, the client may already have sent its first
+ * message; closing with it unread would reset the connection and lose
+ * the alert that says why.  So: end our side, drain theirs briefly.
+ */
+static void linger_close(struct reloc_conn *conn)
+{
+    char buf[4096];
+    struct timeval tv = { .tv_sec = 1, .tv_usec = 0 };
+
+    shutdown(conn->fd, SHUT_WR);
+    setsockopt(conn->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    while (read(conn->fd, buf, sizeof(buf)) > 0)
+        ;
+}
+
 static int tls_start(struct reloc_tls *t, struct reloc_conn *conn,
                      const char *host, int server, char *err)
 {
@@ -288,6 +323,8 @@ static int tls_start(struct reloc_tls *t, struct reloc_conn *conn,
     if (r != 1) {
         handshake_err(ssl, r, conn->peer, err);
         SSL_free(ssl);
+        if (server)
+            linger_close(conn);
         return -1;
     }
     conn->ssl = ssl;
