@@ -53,16 +53,16 @@ strike() {
     guest $src busybox "dirty 32M/s" >/dev/null
     case $pause in
     client-*)
-        on $src env XLTOOL_RELOC_PAUSE="$pause:$mark" "$XLTOOL" migrate -l \
-            busybox "$(ipof $dst)" >"$T/out.strike" 2>&1 &
-        pid=$! ;;
+        on_bg "$T/out.strike" $src env XLTOOL_RELOC_PAUSE="$pause:$mark" \
+            "$XLTOOL" migrate -l busybox "$(ipof $dst)"
+        pid=$BG ;;
     server-*)
         # The destination's server must be restarted with the pause set.
         stop_server $dst
         XLTOOL_RELOC_PAUSE="$pause:$mark" start_server $dst
-        on $src "$XLTOOL" migrate -l busybox "$(ipof $dst)" \
-            >"$T/out.strike" 2>&1 &
-        pid=$! ;;
+        on_bg "$T/out.strike" $src "$XLTOOL" migrate -l busybox \
+            "$(ipof $dst)"
+        pid=$BG ;;
     esac
     wait_mark "$mark"
     case $action in

@@ -42,6 +42,15 @@ on() {
     ip netns exec "$ns" env XLTOOL_CONF="$T/$h/xltool.conf" \
         XLTOOL_SIM_DIR="$T/$h/sim" XLTOOL_BACKEND=sim "$@"
 }
+# on_bg OUT HOST CMD...: the same in the background, output to OUT; BG is
+# the pid of CMD itself (not of a subshell), so that it can be killed.
+on_bg() {
+    local out=$1 h=$2; shift 2
+    local ns=$NSA; [ "$h" = B ] && ns=$NSB
+    (exec ip netns exec "$ns" env XLTOOL_CONF="$T/$h/xltool.conf" \
+        XLTOOL_SIM_DIR="$T/$h/sim" XLTOOL_BACKEND=sim "$@" >"$out" 2>&1) &
+    BG=$!
+}
 xa() { on A "$XLTOOL" "$@"; }
 xb() { on B "$XLTOOL" "$@"; }
 
@@ -145,19 +154,16 @@ make_psk() {
 # start_server HOST: B's server sees its own empty $T/A/local, so that
 # disks kept there are local to A.
 start_server() {
-    local h=$1 i
-    if [ "$h" = B ]; then
-        on B unshare -m sh -c "mount -t tmpfs none '$T/A/local' &&
-            exec '$XLTOOL' relocation-server -F" >"$T/$h/server.log" 2>&1 &
-    else
-        on A unshare -m sh -c "mount -t tmpfs none '$T/B/local' &&
-            exec '$XLTOOL' relocation-server -F" >"$T/$h/server.log" 2>&1 &
-    fi
-    SERVER_PIDS+=($!)
-    eval "SERVER_$h=$!"
+    local h=$1 i hide=A
+    [ "$h" = A ] && hide=B
+    on_bg "$T/$h/server.log" $h unshare -m sh -c \
+        "mount -t tmpfs none '$T/$hide/local' &&
+         exec '$XLTOOL' relocation-server -F"
+    SERVER_PIDS+=($BG)
+    eval "SERVER_$h=$BG"
     for i in $(seq 1 100); do
         grep -q "listening on" "$T/$h/server.log" 2>/dev/null && return 0
-        kill -0 $! 2>/dev/null || break
+        kill -0 $BG 2>/dev/null || break
         sleep 0.05
     done
     cat "$T/$h/server.log"
