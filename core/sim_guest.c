@@ -406,11 +406,18 @@ static void client_read(struct guest *g, struct client *c)
         return;
     *nl = '\0';
     if (!strcmp(c->line, "console")) {
+        /* What the client typed right after the hello is console input. */
+        size_t used = (size_t)(nl + 1 - c->line), rest = c->len - used;
+        char more[LINE_MAX_];
+
+        memcpy(more, nl + 1, rest);
         c->kind = 1;
+        c->len = 0;
         if (g->npending && core_write_full(c->fd, g->pending, g->npending))
             return drop_client(c);
         g->npending = 0;
-        c->len = 0;
+        if (rest)
+            console_input(g, c, more, rest);
         return;
     }
     if (!strncmp(c->line, "ctl ", 4)) {

@@ -345,6 +345,11 @@ int sim_find_name(const struct sim *s, const char *name, uint32_t *domid_r)
     uint32_t *ids = NULL;
     int n = 0, i, found = -1;
 
+    /* The host itself holds this name. */
+    if (!strcmp(name, "Domain-0")) {
+        *domid_r = 0;
+        return 0;
+    }
     if (sim_domids(s, &ids, &n, err))
         return -1;
     for (i = 0; i < n && found < 0; i++)
