@@ -96,39 +96,51 @@ out:
     return rc;
 }
 
+/* Sets *path_r to the first existing of "base" and "base.cfg". */
+static int try_path(const char *base, char **path_r)
+{
+    char *p = NULL;
+
+    if (access(base, F_OK) == 0)
+        return (*path_r = strdup(base)) ? 1 : -1;
+    if (asprintf(&p, "%s.cfg", base) < 0)
+        return -1;
+    if (access(p, F_OK) == 0) {
+        *path_r = p;
+        return 1;
+    }
+    free(p);
+    return 0;
+}
+
 int cfg_find(const char *name, char **path_r, char *err, size_t errlen)
 {
     const char *dir = getenv("XLTOOL_CONFIG_DIR");
     char *p1 = NULL, *p2 = NULL;
-    int rc = -1;
+    int rc = -1, r;
 
     *path_r = NULL;
-    if (strchr(name, '/') || access(name, F_OK) == 0) {
-        *path_r = strdup(name);
-        return *path_r ? 0 : -1;
-    }
     if (!dir || !*dir)
         dir = "/etc/xen";
-    if (asprintf(&p1, "%s/%s", dir, name) < 0) {
-        p1 = NULL;
-        goto out;
+    r = try_path(name, path_r);
+    if (r == 0 && strchr(name, '/')) {
+        /* A path is used as it is; reading it will say what is wrong. */
+        *path_r = strdup(name);
+        r = *path_r ? 1 : -1;
     }
-    if (asprintf(&p2, "%s/auto/%s", dir, name) < 0) {
-        p2 = NULL;
-        goto out;
-    }
-    if (access(p1, F_OK) == 0) {
-        *path_r = p1, p1 = NULL;
+    if (r == 0 && (asprintf(&p1, "%s/%s", dir, name) < 0 ||
+                   asprintf(&p2, "%s/auto/%s", dir, name) < 0))
+        r = -1;
+    if (r == 0)
+        r = try_path(p1, path_r);
+    if (r == 0)
+        r = try_path(p2, path_r);
+    if (r > 0)
         rc = 0;
-    } else if (access(p2, F_OK) == 0) {
-        *path_r = p2, p2 = NULL;
-        rc = 0;
-    } else {
-        snprintf(err, errlen, "cannot find config '%s': tried ./%s, %s, %s",
-                 name, name, p1, p2);
-    }
-out:
-    if (rc && !*err)
+    else if (r == 0)
+        snprintf(err, errlen, "cannot find config '%s': tried ./%s, %s and "
+                 "%s (each also with .cfg)", name, name, p1, p2);
+    else
         snprintf(err, errlen, "cannot find config '%s': out of memory", name);
     free(p1);
     free(p2);

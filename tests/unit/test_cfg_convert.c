@@ -233,6 +233,54 @@ static void test_typed_rejects(void **state)
     cfg_diags_dispose(&d);
 }
 
+/* The examples, with their images moved by a command-line variable. */
+static void test_examples_imgdir(void **state)
+{
+    static const char *const ex[] = { "busybox", "pv-multi", "hvm",
+                                      "xm-format" };
+    char *vars[] = { "imgdir=/tmp/x", "vmid=3" };
+    libxl_domain_config dc;
+    struct cfg_diags d;
+    char path[64];
+    size_t k;
+    int i;
+
+    (void)state;
+    for (k = 0; k < sizeof(ex) / sizeof(ex[0]); k++) {
+        snprintf(path, sizeof(path), "examples/%s.cfg", ex[k]);
+        libxl_domain_config_init(&dc);
+        cfg_diags_init(&d);
+        if (cfg_parse_file(path, 2, vars, NULL, &dc, &d) || d.n)
+            fail_msg("%s: %d diagnostics", path, d.n);
+        for (i = 0; i < dc.num_disks; i++)       /* LVM volumes stay */
+            if (strncmp(dc.disks[i].pdev_path, "/dev/", 5))
+                assert_int_equal(strncmp(dc.disks[i].pdev_path, "/tmp/x/",
+                                         7), 0);
+        if (dc.b_info.kernel)
+            assert_int_equal(strncmp(dc.b_info.kernel, "/tmp/x/", 7), 0);
+        libxl_domain_config_dispose(&dc);
+        cfg_diags_dispose(&d);
+    }
+}
+
+static void test_find(void **state)
+{
+    char err[256] = "", *path = NULL;
+
+    (void)state;
+    setenv("XLTOOL_CONFIG_DIR", "examples", 1);
+    assert_int_equal(cfg_find("busybox", &path, err, sizeof(err)), 0);
+    assert_string_equal(path, "examples/busybox.cfg");
+    free(path);
+    assert_int_equal(cfg_find("examples/hvm", &path, err, sizeof(err)), 0);
+    assert_string_equal(path, "examples/hvm.cfg");
+    free(path);
+    assert_int_equal(cfg_find("no-such-guest", &path, err, sizeof(err)), -1);
+    assert_null(path);
+    assert_non_null(strstr(err, "examples/auto/no-such-guest"));
+    unsetenv("XLTOOL_CONFIG_DIR");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +291,8 @@ int main(void)
         cmocka_unit_test(test_vif_rejects),
         cmocka_unit_test(test_typed_keys),
         cmocka_unit_test(test_typed_rejects),
+        cmocka_unit_test(test_examples_imgdir),
+        cmocka_unit_test(test_find),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
