@@ -303,7 +303,13 @@ int reloc_client_finish(struct mig *m, int where, char *err)
     char e2[XT_ERRLEN];
 
     if (where == 1) {
-        m->r->downtime_s = reloc_now() - m->t_suspend;
+        double now = reloc_now();
+        m->r->downtime_s = now - m->t_suspend;
+        if (m->t_sent > 0 && m->t_ready > 0) {
+            m->r->last_round_s = m->t_sent - m->t_suspend;
+            m->r->restore_s = m->t_ready - m->t_sent;
+            m->r->handover_s = now - m->t_ready;
+        }
         if (m->be->ops->destroy(m->be, m->domid, e2)) {
             snprintf(err, XT_ERRLEN, "%s runs on %.100s, but its old copy "
                      "here could not be destroyed: %.250s", m->name,
@@ -372,11 +378,13 @@ static int migrate_framed(struct mig *m, char *err)
         reloc_client_undo(m, 0);
         return -1;
     }
+    m->t_sent = reloc_now();
     if (expect_ready(m, err)) {
         reloc_send_str(&m->conn, RELOC_ABORT, err, e2);
         reloc_client_undo(m, 0);
         return -1;
     }
+    m->t_ready = reloc_now();
     return handover(m, err);
 }
 

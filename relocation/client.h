@@ -23,7 +23,7 @@ struct mig {
     char *json;
     struct reloc_tls *tls;
     struct reloc_conn conn;
-    double t0, t_suspend;
+    double t0, t_suspend, t_sent, t_ready;
     int suspended;
     int rounds;
     int paused_once;

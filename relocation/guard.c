@@ -261,12 +261,17 @@ int reloc_migrate_xl(struct mig *m, char *err)
                   "banner", err) ||
         reloc_guard_start(m, err))
         goto out;
-    if (reloc_client_send(m, sfd, err) ||
-        xl_expect(rfd, RELOC_XL_READY, sizeof(RELOC_XL_READY),
+    if (reloc_client_send(m, sfd, err)) {
+        reloc_client_undo(m, 0);
+        goto out;
+    }
+    m->t_sent = reloc_now();
+    if (xl_expect(rfd, RELOC_XL_READY, sizeof(RELOC_XL_READY),
                   "ready message", err)) {
         reloc_client_undo(m, 0);
         goto out;
     }
+    m->t_ready = reloc_now();
     rc = xl_handover(m, sfd, rfd, err);
 out:
     close(sfd);

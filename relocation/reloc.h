@@ -184,6 +184,9 @@ struct reloc_migrate_args {
 struct reloc_result {
     double total_s;
     double downtime_s;           /* source paused to destination running */
+    /* The downtime's parts: the last round, the destination restoring
+     * (stream end to READY), and the handover (READY to REPORT). */
+    double last_round_s, restore_s, handover_s;
     uint64_t bytes;
     int rounds;
     uint32_t dest_domid;

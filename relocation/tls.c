@@ -23,6 +23,7 @@
 #include "reloc.h"
 
 #define PSK_MAX 64
+#define TLS_IO_BUF (256 * 1024)
 #define PSK_ID_MAX 128
 
 struct reloc_tls {
@@ -217,6 +218,13 @@ int reloc_tls_new(const struct reloc_conf *c, int server,
     SSL_CTX_set_app_data(t->ctx, t);
     /* Session tickets are useless for one-shot connections. */
     SSL_CTX_set_num_tickets(t->ctx, 0);
+    /* Read many records per system call; AES-128 first (cheapest with
+     * AES-NI, still 128-bit security). */
+    SSL_CTX_set_read_ahead(t->ctx, 1);
+    SSL_CTX_set_default_read_buffer_len(t->ctx, TLS_IO_BUF);
+    SSL_CTX_set_ciphersuites(t->ctx, "TLS_AES_128_GCM_SHA256:"
+                             "TLS_AES_256_GCM_SHA384:"
+                             "TLS_CHACHA20_POLY1305_SHA256");
     if (c->psk_file) {
         t->psk_mode = 1;
         if (psk_load(t, c->psk_file, err))
@@ -302,6 +310,27 @@ static void linger_close(struct reloc_conn *conn)
         ;
 }
 
+/* The socket for reading; for writing, a buffer in front of it, so that
+ * the 16 KiB records of one message leave in one system call.  Writers
+ * flush after each message (reloc_conn_write). */
+static int set_bios(SSL *ssl, int fd)
+{
+    BIO *rb = BIO_new_socket(fd, BIO_NOCLOSE), *wb = NULL, *buf = NULL;
+
+    if (!rb)
+        return -1;
+    wb = BIO_new_socket(fd, BIO_NOCLOSE);
+    buf = BIO_new(BIO_f_buffer());
+    if (!wb || !buf || BIO_set_write_buffer_size(buf, TLS_IO_BUF) != 1) {
+        BIO_free(rb);
+        BIO_free(wb);
+        BIO_free(buf);
+        return -1;
+    }
+    SSL_set_bio(ssl, rb, BIO_push(buf, wb));
+    return 0;
+}
+
 static int tls_start(struct reloc_tls *t, struct reloc_conn *conn,
                      const char *host, int server, char *err)
 {
@@ -312,7 +341,7 @@ static int tls_start(struct reloc_tls *t, struct reloc_conn *conn,
         ssl_err(err, "SSL_new");
         return -1;
     }
-    if (SSL_set_fd(ssl, conn->fd) != 1 ||
+    if (set_bios(ssl, conn->fd) ||
         (!server && host && !t->psk_mode && set_peer_name(ssl, host))) {
         ssl_err(err, "TLS setup");
         SSL_free(ssl);
@@ -347,6 +376,7 @@ void reloc_conn_close(struct reloc_conn *conn)
     if (conn->ssl) {
         /* One close_notify, without waiting for the peer's. */
         SSL_shutdown(conn->ssl);
+        BIO_flush(SSL_get_wbio(conn->ssl));
         SSL_free(conn->ssl);
         conn->ssl = NULL;
         ERR_clear_error();
@@ -407,6 +437,13 @@ int reloc_conn_write(struct reloc_conn *conn, const void *buf, size_t n,
         if (!ok)
             return ssl_io_err(conn, 0, "writing", what, err);
         done += r;
+    }
+    errno = 0;
+    if (BIO_flush(SSL_get_wbio(conn->ssl)) != 1) {
+        snprintf(err, XT_ERRLEN, "writing %s to %s: %s", what, conn->peer,
+                 errno == EAGAIN ? "timed out"
+                 : errno ? strerror(errno) : "connection closed");
+        return -1;
     }
     return 0;
 }

@@ -132,10 +132,13 @@ static void print_result(const char *dom, const char *host,
     if (json) {
         printf("{\"domain\": \"%s\", \"host\": \"%s\", \"total_s\": %.3f, "
                "\"downtime_ms\": %.1f, \"bytes\": %llu, \"rounds\": %d, "
-               "\"throughput_mbs\": %.1f}\n", dom, host, r->total_s,
-               r->downtime_s * 1000, (unsigned long long)r->bytes,
-               r->rounds, r->total_s > 0
-                   ? (double)r->bytes / 1e6 / r->total_s : 0);
+               "\"throughput_mbs\": %.1f, \"last_round_ms\": %.1f, "
+               "\"restore_ms\": %.1f, \"handover_ms\": %.1f}\n", dom, host,
+               r->total_s, r->downtime_s * 1000,
+               (unsigned long long)r->bytes, r->rounds,
+               r->total_s > 0 ? (double)r->bytes / 1e6 / r->total_s : 0,
+               r->last_round_s * 1000, r->restore_s * 1000,
+               r->handover_s * 1000);
         return;
     }
     printf("Migrated %s to %s: total %.2f s, downtime %.1f ms, %llu bytes "
