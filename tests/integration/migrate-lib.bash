@@ -177,9 +177,10 @@ stop_server() {
     wait "$pid" 2>/dev/null
 }
 
-# make_domain HOST NAME [MEM] [DISKPATH|none] [extra config lines]
+# make_domain HOST NAME [MEM] [DISKPATH|none] [extra config lines]: no
+# disk by default (migrate-disk.sh covers shared disks).
 make_domain() {
-    local h=$1 name=$2 mem=${3:-64} disk=${4:-$T/shared/$2.img}
+    local h=$1 name=$2 mem=${3:-64} disk=${4:-none}
     local extra=${5:-} disks
     disks="disk = [ 'file:$disk,xvda,w' ]"
     if [ "$disk" = none ]; then

@@ -52,7 +52,7 @@ xb destroy ballast || fail "destroy ballast"
 
 log "a bridge that B does not have"
 ip -n "$NSA" link add xltbr0 type bridge 2>/dev/null
-make_domain A bridged 32 "" "vif = [ 'bridge=xltbr0' ]"
+make_domain A bridged 32 none "vif = [ 'bridge=xltbr0' ]"
 refused bridged "bridge xltbr0 not present on $IPB"
 ip -n "$NSB" link add xltbr0 type bridge
 ip -n "$NSB" link set xltbr0 up

@@ -6,7 +6,6 @@
 # "xltool migrate-receive" on a pipe.
 . "$(dirname "$0")/migrate-lib.bash"
 
-DISK=${DISK:-}
 need_env
 setup_net
 make_psk
@@ -14,7 +13,7 @@ write_conf A psk
 write_conf B psk
 start_server A
 start_server B
-make_domain A busybox 64 $DISK
+make_domain A busybox 64
 
 log "PSK: live migration there and back"
 guest A busybox "dirty 16M/s" >/dev/null
