@@ -29,8 +29,24 @@ int bridge_fail(char *err, size_t errlen, const char *fmt, ...)
     return -1;
 }
 
+/* The kernel's answers as strerror() words them: libnl turns errno into
+ * its own codes, whose texts ("No Access", "Object busy") are vaguer. */
 const char *bridge_nlerr(int nlerr)
 {
+    static const int map[][2] = {
+        {NLE_PERM, EPERM}, {NLE_NOACCESS, EACCES}, {NLE_BUSY, EBUSY},
+        {NLE_EXIST, EEXIST}, {NLE_NODEV, ENODEV}, {NLE_INVAL, EINVAL},
+        {NLE_RANGE, ERANGE}, {NLE_NOMEM, ENOMEM}, {NLE_AGAIN, EAGAIN},
+        {NLE_OPNOTSUPP, EOPNOTSUPP}, {NLE_NOADDR, EADDRNOTAVAIL},
+        {NLE_AF_NOSUPPORT, EAFNOSUPPORT},
+        {NLE_OBJ_NOTFOUND, ESRCH}, {NLE_MSGSIZE, EMSGSIZE},
+    };
+    size_t i;
+
+    nlerr = nlerr < 0 ? -nlerr : nlerr;
+    for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (map[i][0] == nlerr)
+            return strerror(map[i][1]);
     return nl_geterror(nlerr);
 }
 
@@ -78,7 +94,7 @@ int bridge_sock_open(struct nl_sock **sk_r, char *err, size_t errlen)
     if (e < 0) {
         nl_socket_free(sk);
         return bridge_fail(err, errlen, "cannot open a netlink socket: %s",
-                           nl_geterror(e));
+                           bridge_nlerr(e));
     }
     *sk_r = sk;
     return 0;
@@ -96,7 +112,7 @@ int bridge_link_get(struct nl_sock *sk, const char *name,
     if (bridge_nl_notfound(e))
         return 1;
     return bridge_fail(err, errlen, "%s: cannot look the device up: %s",
-                       name, nl_geterror(e));
+                       name, bridge_nlerr(e));
 }
 
 int bridge_link_is_bridge(struct rtnl_link *link)
@@ -249,13 +265,13 @@ int bridge_attach(const char *ifname, const char *br, char *err,
     if (!master &&
         (e = bridge_link_set_master(sk, rtnl_link_get_ifindex(link), bidx))) {
         bridge_fail(err, errlen, "cannot attach %s to %s: %s", ifname, br,
-                    nl_geterror(e));
+                    bridge_nlerr(e));
         goto out;
     }
     e = bridge_link_set_up(sk, rtnl_link_get_ifindex(link), 1);
     if (e) {
         bridge_fail(err, errlen, "cannot bring %s up: %s", ifname,
-                    nl_geterror(e));
+                    bridge_nlerr(e));
         if (!master)
             bridge_link_set_master(sk, rtnl_link_get_ifindex(link), 0);
         goto out;
@@ -287,7 +303,7 @@ int bridge_detach(const char *ifname, const char *br, char *err,
     e = bridge_link_set_master(sk, rtnl_link_get_ifindex(link), 0);
     if (e) {
         bridge_fail(err, errlen, "cannot detach %s from %s: %s", ifname, br,
-                    nl_geterror(e));
+                    bridge_nlerr(e));
         goto out;
     }
     rc = 0;
@@ -335,7 +351,7 @@ static int tap_create(const char *name, int *fd_r, char *err, size_t errlen)
         saved = errno;
         close(fd);
         return bridge_fail(err, errlen, "cannot create tap device %s: %s",
-                           name, saved == EBUSY || saved == EINVAL ?
+                           name, saved == EBUSY ?
                            "a device of that name exists" :
                            strerror(saved));
     }
@@ -374,7 +390,7 @@ int bridge_tap_open(const char *name, const char *mac, const char *br,
     else if ((e = bridge_link_set_up(sk, idx, 1)))
         what = "cannot bring %s up: %s";
     if (what) {
-        bridge_fail(err, errlen, what, name, nl_geterror(e));
+        bridge_fail(err, errlen, what, name, bridge_nlerr(e));
         goto out;
     }
     *fd_r = fd;

@@ -97,7 +97,7 @@ static int dump_links(struct dump *d, char *err, size_t errlen)
         e = nl_recvmsgs_default(sk);
     if (e < 0) {
         bridge_fail(err, errlen, "cannot list network interfaces: %s",
-                    nl_geterror(e));
+                    bridge_nlerr(e));
         goto out;
     }
     if (d->overflow) {

@@ -167,10 +167,26 @@ static int step(struct move *m, struct op fwd, struct op inv, char *err,
                    bridge_nl_notfound(e))) {
         describe(m, &fwd, what, sizeof(what));
         return bridge_fail(err, errlen, "cannot %s: %s", what,
-                           nl_geterror(e));
+                           bridge_nlerr(e));
     }
     if (m->nundo < MOVE_MAX_OPS)
         m->undo[m->nundo++] = inv;
+    return 0;
+}
+
+/* A step with no way back, so it comes last: if it fails, the journal
+ * undoes the others; if it succeeds, there is nothing left to undo. */
+static int last_step(struct move *m, struct op fwd, char *err,
+                     size_t errlen)
+{
+    char what[128];
+    int e = run_op(m, &fwd);
+
+    if (e < 0) {
+        describe(m, &fwd, what, sizeof(what));
+        return bridge_fail(err, errlen, "cannot %s: %s", what,
+                           bridge_nlerr(e));
+    }
     return 0;
 }
 
@@ -208,7 +224,7 @@ static void rollback(struct move *m, char *err, size_t errlen)
             describe(m, op, what, sizeof(what));
             used = strlen(err);
             snprintf(err + used, errlen - used, "; rolling back, could not "
-                     "%s: %s", what, nl_geterror(e));
+                     "%s: %s", what, bridge_nlerr(e));
         }
     }
     used = strlen(err);
@@ -304,8 +320,7 @@ static int release_steps(struct move *m, char *err, size_t errlen)
     if (!m->st->nic_up &&
         step(m, mkop(OP_DOWN, 0, 0), mkop(OP_UP, 0, 0), err, errlen))
         return -1;
-    return step(m, mkop(OP_LINK_DEL, 1, 0), mkop(OP_LINK_DEL, 1, 0), err,
-                errlen);
+    return last_step(m, mkop(OP_LINK_DEL, 1, 0), err, errlen);
 }
 
 static int move_alloc(struct move **m_r, const char *br, const char *nic,
@@ -340,6 +355,22 @@ static void move_free(struct move *m)
     free(m);
 }
 
+/* The NIC is br's port already: fine if an earlier create --enslave of
+ * this very NIC says so. */
+static int already_done(struct move *m, char *err, size_t errlen)
+{
+    char nic[IFNAMSIZ], br[IFNAMSIZ];
+
+    memcpy(nic, m->st->nic, sizeof(nic));
+    memcpy(br, m->st->bridge, sizeof(br));
+    if (bridge_state_read(m->path, m->st, err, errlen))
+        return -1;
+    if (strcmp(m->st->nic, nic) || strcmp(m->st->bridge, br))
+        return bridge_fail(err, errlen, "%s is a port of %s, but %s "
+                           "records %s", nic, br, m->path, m->st->nic);
+    return 0;
+}
+
 /* Checks the NIC: it exists, can be a port, and is nobody's port yet.
  * *done_r is set when it is already br's port by an earlier create. */
 static int check_nic(struct move *m, struct rtnl_link *brl, int *done_r,
@@ -363,8 +394,8 @@ static int check_nic(struct move *m, struct rtnl_link *brl, int *done_r,
                     "not an Ethernet device", nic);
     } else if (master && brl && master == rtnl_link_get_ifindex(brl) &&
                access(m->path, F_OK) == 0) {
-        *done_r = 1;
-        rc = 0;
+        rc = already_done(m, err, errlen);
+        *done_r = !rc;
     } else if (master) {
         bridge_fail(err, errlen, "%s is already enslaved to %s", nic,
                     if_indextoname(master, mname) ? mname : "another device");
@@ -402,7 +433,7 @@ static int ensure_bridge(struct move *m, struct rtnl_link *brl, char *err,
     e = rtnl_link_bridge_add(m->sk, m->st->bridge);
     if (e < 0)
         return bridge_fail(err, errlen, "cannot create bridge %s: %s",
-                           m->st->bridge, nl_geterror(e));
+                           m->st->bridge, bridge_nlerr(e));
     m->br_idx = if_nametoindex(m->st->bridge);
     m->st->created = 1;
     m->undo[m->nundo++] = mkop(OP_LINK_DEL, 1, 0);
@@ -433,13 +464,13 @@ static int bridge_prepare(struct move *m, char *err, size_t errlen)
     e = run_op(m, &op);
     if (e < 0) {
         bridge_fail(err, errlen, "cannot set the MAC address of %s: %s",
-                    m->st->bridge, nl_geterror(e));
+                    m->st->bridge, bridge_nlerr(e));
         goto out;
     }
     e = bridge_link_set_up(m->sk, m->br_idx, 1);
     if (e < 0) {
         bridge_fail(err, errlen, "cannot bring %s up: %s", m->st->bridge,
-                    nl_geterror(e));
+                    bridge_nlerr(e));
         goto out;
     }
     rc = 0;
@@ -488,7 +519,7 @@ static int create_plain(struct move *m, struct rtnl_link *brl, char *err,
     e = bridge_link_set_up(m->sk, m->br_idx, 1);
     if (e < 0) {
         bridge_fail(err, errlen, "cannot bring %s up: %s", m->st->bridge,
-                    nl_geterror(e));
+                    bridge_nlerr(e));
         goto failed;
     }
     return 0;
@@ -598,7 +629,7 @@ int bridge_delete(const char *br, int release_nic, char *err, size_t errlen)
     e = run_op(m, &op);
     if (e < 0) {
         bridge_fail(err, errlen, "cannot delete bridge %s: %s", br,
-                    nl_geterror(e));
+                    bridge_nlerr(e));
         goto out;
     }
     rc = 0;

@@ -103,7 +103,7 @@ static int snap_addrs(struct nl_sock *sk, int nic_idx,
     e = rtnl_addr_alloc_cache(sk, &cache);
     if (e < 0) {
         bridge_fail(err, errlen, "%s: cannot list addresses: %s", st->nic,
-                    nl_geterror(e));
+                    bridge_nlerr(e));
         goto out;
     }
     for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
@@ -221,7 +221,7 @@ static int snap_routes(struct nl_sock *sk, int nic_idx,
     e = rtnl_route_alloc_cache(sk, AF_UNSPEC, 0, &cache);
     if (e < 0) {
         bridge_fail(err, errlen, "%s: cannot list routes: %s", st->nic,
-                    nl_geterror(e));
+                    bridge_nlerr(e));
         goto out;
     }
     for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {

@@ -254,6 +254,30 @@ static int get_name(struct cursor *c, char *buf)
     return 0;
 }
 
+/* An IPv4 address label: an interface name, optionally followed by ':'
+ * and an alias ("eth0:1"). */
+static int get_label(struct cursor *c, char *buf)
+{
+    const char *s = next_tok(c);
+    char name[IFNAMSIZ], e[8];
+    size_t n;
+
+    if (!s)
+        return -1;
+    c->why = "bad address label";
+    n = strcspn(s, ":");
+    if (strlen(s) >= IFNAMSIZ || n == 0 || (s[n] && !s[n + 1]) ||
+        strchr(s + n + (s[n] != 0), ':'))
+        return -1;
+    memcpy(name, s, n);
+    name[n] = '\0';
+    if (bridge_name_valid(name, "interface", e, sizeof(e)) ||
+        (s[n] && bridge_name_valid(s + n + 1, "alias", e, sizeof(e))))
+        return -1;
+    strcpy(buf, s);
+    return 0;
+}
+
 /* Rejects a key seen twice in one record. */
 static int once(struct cursor *c, unsigned int *seen, unsigned int bit)
 {
@@ -288,7 +312,7 @@ static int addr_field(struct cursor *c, const char *k,
         return once(c, seen, A_FLAGS) || get_u32(c, UINT32_MAX, &a->flags);
     if (!strcmp(k, "label"))
         return once(c, seen, A_LABEL) || fam != AF_INET ||
-               get_name(c, a->label);
+               get_label(c, a->label);
     if (!strcmp(k, "valid"))
         return once(c, seen, A_VALID) || get_u32(c, UINT32_MAX, &a->valid);
     if (!strcmp(k, "pref"))

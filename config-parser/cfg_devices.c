@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,6 +140,29 @@ static const char *item_string(struct cfg_conv *cv, const char *key,
     return NULL;
 }
 
+/*
+ * An error in entry `it` of device list `var`: underlines the bad field
+ * (at offset `at`, or the entry when -1), names it when the message
+ * does not (name_field), and names the line of the key when the entry is
+ * on another line.
+ */
+static void spec_error(struct cfg_conv *cv, const struct cfg_var *var,
+                       const struct cfg_value *it, int at, const char *err,
+                       int name_field)
+{
+    char field[80] = "", where[64] = "";
+    int len = at >= 0 ? (int)strcspn(it->s + at, ",") : 0;
+
+    if (at >= 0 && name_field)
+        snprintf(field, sizeof(field), " (field '%.*s')", len > 60 ? 60 : len,
+                 it->s + at);
+    if (!var->from_cmdline && it->line != var->line)
+        snprintf(where, sizeof(where), " in '%s' of line %d", var->name,
+                 var->line);
+    cfg_conv_error_at(cv, it, at, len, "invalid %s spec%s: %s%s", var->name,
+                      where, err, field);
+}
+
 void cfg_conv_disks(struct cfg_conv *cv)
 {
     libxl_domain_config *dc = cv->dc;
@@ -161,9 +185,7 @@ void cfg_conv_disks(struct cfg_conv *cv)
         if (cfg_disk_from_spec(s, &nd[dc->num_disks], err, sizeof(err),
                                &at)) {
             libxl_device_disk_dispose(&nd[dc->num_disks]);
-            cfg_conv_error_at(cv, var->val->items[k], at,
-                              at >= 0 ? (int)strcspn(s + at, ",") : 0,
-                              "invalid disk spec: %s", err);
+            spec_error(cv, var, var->val->items[k], at, err, 1);
             continue;
         }
         dc->num_disks++;
@@ -345,9 +367,7 @@ void cfg_conv_nics(struct cfg_conv *cv)
         nn[dc->num_nics].devid = dc->num_nics;
         if (cfg_nic_from_spec(s, cv->g, &nn[dc->num_nics], err, sizeof(err),
                               &at)) {
-            cfg_conv_error_at(cv, var->val->items[k], at,
-                              at >= 0 ? (int)strcspn(s + at, ",") : 0,
-                              "invalid vif spec: %s", err);
+            spec_error(cv, var, var->val->items[k], at, err, 0);
         }
         dc->num_nics++;
     }
@@ -363,6 +383,58 @@ static int pci_option(struct cfg_conv *cv, const char *key)
     return l != 0;
 }
 
+/*
+ * Checks a pci spec against the grammar of xl.cfg(5) before libxlutil
+ * sees it: libxlutil 4.17 reads past the end of some malformed specs.
+ * Returns NULL when the spec is well formed, else what is wrong.
+ */
+static const char *pci_spec_problem(const char *spec)
+{
+    static const char *const keys[] = {
+        "bdf", "vslot", "permissive", "msitranslate", "seize", "power_mgmt",
+        "rdm_policy", "name", NULL,
+    };
+    static const char bdf_re[] = "^([0-9a-fA-F]{1,4}:)?[0-9a-fA-F]{1,2}:"
+                                 "[0-9a-fA-F]{1,2}\\.([0-7]|\\*)"
+                                 "(@[0-9a-fA-F]{1,2})?$";
+    const char *problem = NULL;
+    char *dup = strdup(spec), *tok, *save = NULL, *eq;
+    regex_t re;
+    int k, first = 1;
+
+    if (!dup || regcomp(&re, bdf_re, REG_EXTENDED | REG_NOSUB)) {
+        free(dup);
+        return "out of memory";
+    }
+    for (tok = strtok_r(dup, ",", &save); tok && !problem;
+         tok = strtok_r(NULL, ",", &save), first = 0) {
+        eq = strchr(tok, '=');
+        if (!eq) {
+            if (!first || regexec(&re, tok, 0, NULL, 0))
+                problem = "expected [DDDD:]BB:DD.F[@VSLOT] first, then "
+                          "key=value options";
+            continue;
+        }
+        *eq = '\0';
+        for (k = 0; keys[k] && strcmp(keys[k], tok); k++)
+            ;
+        if (!keys[k])
+            problem = "unknown option (bdf, vslot, permissive, msitranslate, "
+                      "seize, power_mgmt, rdm_policy, name)";
+        else if (!eq[1] || strspn(eq + 1, "abcdefghijklmnopqrstuvwxyz"
+                                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                  "_-.:@*") != strlen(eq + 1))
+            problem = "invalid option value";
+        else if (!strcmp(tok, "bdf") && regexec(&re, eq + 1, 0, NULL, 0))
+            problem = "invalid bdf";
+    }
+    if (!tok && first && !problem)
+        problem = "empty spec";
+    regfree(&re);
+    free(dup);
+    return problem;
+}
+
 void cfg_conv_pcis(struct cfg_conv *cv)
 {
     libxl_domain_config *dc = cv->dc;
@@ -373,7 +445,7 @@ void cfg_conv_pcis(struct cfg_conv *cv)
     struct cfg_var *var;
     libxl_device_pci *np, *pci;
     struct cfg_xlu x;
-    const char *s;
+    const char *s, *why;
     int k;
 
     if (cfg_conv_list(cv, "pci", &var) <= 0 || cfg_xlu_open(&x))
@@ -381,6 +453,11 @@ void cfg_conv_pcis(struct cfg_conv *cv)
     for (k = 0; k < var->val->n; k++) {
         if (!(s = item_string(cv, "pci", var->val->items[k])))
             continue;
+        if ((why = pci_spec_problem(s))) {
+            cfg_conv_error_at(cv, var->val->items[k], -1, 0,
+                              "invalid pci spec \"%s\": %s", s, why);
+            continue;
+        }
         np = realloc(dc->pcidevs, sizeof(*np) * (size_t)(dc->num_pcidevs + 1));
         if (!np)
             break;

@@ -275,8 +275,12 @@ static struct cfg_value *sequence(struct parser *p, struct cfg_value *seq,
         ok = 0;
     while (!p->failed && !is_op(p, close)) {
         item = expr(p);
-        if (!item || !seq || cfg_value_append(seq, item))
+        if (!item || !seq) {
+            cfg_value_free(item);              /* an earlier item failed */
             ok = 0;
+        } else if (cfg_value_append(seq, item)) {
+            ok = 0;
+        }
         if (p->failed)
             break;
         if (is_op(p, ","))
@@ -683,6 +687,12 @@ int cfg_eval_cmdline(struct cfg_env *env, int nvars, char *const *vars,
 
     for (k = 0; k < nvars; k++) {
         eq = strchr(vars[k], '=');
+        if (!cfg_utf8_valid(vars[k])) {
+            cfg_diag_add(diags, CFG_ERROR, &src, 0, 0, 0,
+                         "a command-line variable is not valid UTF-8");
+            nerr++;
+            continue;
+        }
         if (!eq || !valid_name(vars[k], (size_t)(eq - vars[k]))) {
             cfg_diag_add(diags, CFG_ERROR, &src, 0, 0, 0,
                          "'%s' is not a variable assignment NAME=VALUE",

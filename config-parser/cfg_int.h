@@ -74,6 +74,8 @@ void cfg_lex_init(struct cfg_lexer *lx, const struct cfg_src *src,
  * as CFG_T_ERROR. */
 void cfg_lex_next(struct cfg_lexer *lx, struct cfg_token *tok);
 void cfg_token_dispose(struct cfg_token *tok);
+/* 1 when s is well-formed UTF-8 (JSON and xenstore need it). */
+int cfg_utf8_valid(const char *s);
 
 /* ---- values ---- */
 

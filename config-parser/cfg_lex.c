@@ -366,6 +366,11 @@ static void lex_string(struct cfg_lexer *lx, struct cfg_token *tok, int raw)
     }
     tok->len = lx->line == line0 ? colof(lx, lx->pos) - tok->col
                                  : rest_of_line(lx, qpos);
+    if (!st.failed && st.b && !cfg_utf8_valid(st.b)) {
+        lex_error(lx, tok->line, tok->col, tok->len,
+                  "string is not valid UTF-8");
+        st.failed = 1;
+    }
     if (st.failed) {
         free(st.b);
         tok->kind = CFG_T_ERROR;
@@ -374,6 +379,39 @@ static void lex_string(struct cfg_lexer *lx, struct cfg_token *tok, int raw)
     tok->kind = CFG_T_STR;
     tok->sval = st.b ? st.b : strdup("");
     tok->exact = st.exact && lx->line == line0;
+}
+
+int cfg_utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int n, k;
+    uint32_t c;
+
+    while (*p) {
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        if ((*p & 0xe0) == 0xc0)
+            n = 1, c = *p & 0x1f;
+        else if ((*p & 0xf0) == 0xe0)
+            n = 2, c = *p & 0x0f;
+        else if ((*p & 0xf8) == 0xf0)
+            n = 3, c = *p & 0x07;
+        else
+            return 0;
+        for (k = 1; k <= n; k++) {
+            if ((p[k] & 0xc0) != 0x80)
+                return 0;
+            c = (c << 6) | (p[k] & 0x3f);
+        }
+        if ((n == 1 && c < 0x80) || (n == 2 && c < 0x800) ||
+            (n == 3 && (c < 0x10000 || c > 0x10ffff)) ||
+            (c >= 0xd800 && c <= 0xdfff))
+            return 0;
+        p += n + 1;
+    }
+    return 1;
 }
 
 static const char *const ops2[] = {

@@ -270,7 +270,8 @@ int sim_domids(const struct sim *s, uint32_t **ids_r, int *n_r, char *err)
         ids[n++] = (uint32_t)v;
     }
     closedir(dir);
-    qsort(ids, n, sizeof(*ids), cmp_u32);
+    if (n > 1)
+        qsort(ids, n, sizeof(*ids), cmp_u32);
     *ids_r = ids;
     *n_r = n;
     return 0;

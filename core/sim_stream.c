@@ -407,6 +407,10 @@ static int stop_guest(struct sim_dom *d, char *err)
 
 #define SIM_MAX_ROUNDS 30
 #define SIM_DIRTY_DONE 64     /* pages: small enough to stop and copy */
+/* A round lasts at least one guest tick (100 ms), the way a real round
+ * lasts as long as sending the last one took: a shorter one would catch
+ * the guest between two bursts of writes and stop it too early. */
+#define SIM_ROUND_US   150000
 
 static int live_rounds(int fd, struct sim_mem *m, uint64_t *list,
                        struct be_progress *pr, be_progress_fn *progress,
@@ -416,7 +420,7 @@ static int live_rounds(int fd, struct sim_mem *m, uint64_t *list,
     int stale = 0;
 
     for (pr->round = 1; pr->round <= SIM_MAX_ROUNDS; pr->round++) {
-        usleep(20000);
+        usleep(SIM_ROUND_US);
         take_dirty(m, &list, &n);
         pr->dirty_pages = n;
         if (send_list(fd, m, list, n, &pr->sent_bytes, err))

@@ -30,7 +30,7 @@
 #include "savefile.h"
 #include "sim.h"
 
-enum next { NEXT_EXIT, NEXT_RESTART, NEXT_SOFT_RESET };
+enum next { NEXT_EXIT, NEXT_STAY, NEXT_RESTART, NEXT_SOFT_RESET };
 
 struct super {
     struct sim *s;
@@ -294,7 +294,7 @@ static enum next apply(struct super *sp, struct sim_dom *d,
     case LIBXL_ACTION_ON_SHUTDOWN_PRESERVE:
         d->life = SIM_SHUTDOWN;
         d->pid = 0;
-        return sim_info_write(sp->s, d, err) ? NEXT_EXIT : NEXT_EXIT;
+        return sim_info_write(sp->s, d, err) ? NEXT_EXIT : NEXT_STAY;
     case LIBXL_ACTION_ON_SHUTDOWN_RESTART:
         reload_config(sp);
         wipe_memory(sp);
@@ -333,8 +333,6 @@ static enum next guest_stopped(struct super *sp, int status)
             WEXITSTATUS(status), libxl_shutdown_reason_to_string(reason),
             libxl_action_on_shutdown_to_string(act));
     nx = apply(sp, &d, act, err);
-    if (nx == NEXT_EXIT && d.life == SIM_SHUTDOWN)
-        nx = NEXT_EXIT;
 out:
     sim_unlock(lk);
     return nx;
@@ -390,11 +388,13 @@ static void supervise(struct super *sp)
         case NEXT_SOFT_RESET:
             sp->paused = 0;
             break;
-        case NEXT_EXIT:
-            /* Preserved domains keep their supervisor (and disk locks)
-             * until destroyed; destroyed ones need nothing more. */
+        case NEXT_STAY:
+            /* A preserved domain keeps its supervisor (and so its disk
+             * locks) until it is destroyed. */
             for (;;)
                 pause();
+        case NEXT_EXIT:
+            _exit(0);
         }
     }
 }

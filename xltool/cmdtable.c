@@ -8,7 +8,7 @@
 const struct cmd_spec cmd_table[] = {
     {"bridge", main_bridge, CMD_MODIFIES,
      "<Subcommand> [args]",
-     "Manage host bridges and their ports (see the subcommands below).",
+     "Manage host bridges and their ports.",
      "-h                Print this help.\n"
      "\n"
      "Subcommands (run 'bridge SUBCOMMAND -h' for each one's help):\n"
@@ -21,12 +21,11 @@ const struct cmd_spec cmd_table[] = {
      "detach IF BRIDGE  Remove IF from BRIDGE."},
     {"bridge attach", main_bridge_attach, CMD_MODIFIES,
      "IF BRIDGE",
-     "Make the interface IF (a domain's vif or tap) a port of BRIDGE and "
-     "bring it up.",
+     "Make IF (a vif or tap) a port of BRIDGE and bring it up.",
      "-h                Print this help."},
     {"bridge create", main_bridge_create, CMD_MODIFIES,
      "BRIDGE [--enslave NIC]",
-     "Create BRIDGE (if it does not exist) and bring it up.",
+     "Create BRIDGE, optionally moving NIC's addresses onto it.",
      "-h                Print this help.\n"
      "-e, --enslave NIC Move the IPv4 and IPv6 addresses and the routes of\n"
      "                  NIC to BRIDGE and make NIC its port, keeping the\n"
@@ -34,17 +33,17 @@ const struct cmd_spec cmd_table[] = {
      "                  as it was."},
     {"bridge delete", main_bridge_delete, CMD_MODIFIES,
      "BRIDGE [--release]",
-     "Delete BRIDGE.",
+     "Delete BRIDGE, optionally giving NIC its addresses back.",
      "-h                Print this help.\n"
      "-r, --release     Give the addresses and routes moved by\n"
      "                  'bridge create --enslave' back to the NIC first."},
     {"bridge detach", main_bridge_detach, CMD_MODIFIES,
      "IF BRIDGE",
-     "Remove the interface IF from BRIDGE.",
+     "Remove IF from BRIDGE.",
      "-h                Print this help."},
     {"bridge list", main_bridge_list, 0,
      "[--json]",
-     "List bridges, their ids, STP state and ports, as brctl show does.",
+     "List bridges and their ports as brctl show does.",
      "-h                Print this help.\n"
      "-j, --json        Print a JSON array instead of the table."},
     {"create", main_create, CMD_DRYRUN | CMD_MODIFIES,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # lifecycle_examples.sh - every config in examples/ creates a running
 # simulated domain (with imgdir= pointing its kernel, ramdisk and disks at
-# dummy files made here), is listed under its name, and is destroyed.
+# dummy files made here, and vg= its LVM volumes), is listed under its
+# name, and is destroyed.
 . "$TOP/tests/integration/lifecycle.lib"
 
 shopt -s nullglob
@@ -11,7 +12,7 @@ if [ ${#cfgs[@]} -eq 0 ]; then
     exit 77
 fi
 for cfg in "${cfgs[@]}"; do
-    x create -n "$cfg" imgdir="$IMG" >dry.json 2>err ||
+    x create -n "$cfg" imgdir="$IMG" vg="$IMG/vg" >dry.json 2>err ||
         fail "$(basename "$cfg"): create -n: $(cat err)"
     # The files the config names inside imgdir must exist: make them.
     python3 - dry.json "$IMG" <<'PY' || fail "$(basename "$cfg"): paths"
@@ -26,7 +27,7 @@ for p in paths:
         open(p, "a").close()
 PY
     name=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["c_info"]["name"])' dry.json)
-    x create "$cfg" imgdir="$IMG" >/dev/null 2>err ||
+    x create "$cfg" imgdir="$IMG" vg="$IMG/vg" >/dev/null 2>err ||
         fail "$(basename "$cfg"): create: $(cat err)"
     st=$(state "$name")
     [[ $st =~ ^[-r][-b]----$ ]] || fail "$(basename "$cfg"): state '$st'"

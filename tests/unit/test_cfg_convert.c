@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "cfg_int.h"
@@ -263,6 +264,56 @@ static void test_examples_imgdir(void **state)
     }
 }
 
+/* xl.conf: its defaults reach every domain and vif, as in xl. */
+static void test_globals(void **state)
+{
+    static const char conf[] =
+        "# xl.conf\nclaim_mode=0\nrun_hotplug_scripts=0\n"
+        "vifscript=\"vif-old\"\nvif.default.bridge=\"xenbr7\"\n"
+        "vif.default.backend=\"netdom\"\nlockfile=\"/run/x.lock\"\n";
+    static const char cfg[] = "name='g'\nkernel='/k'\n"
+                              "vif=['', 'bridge=br1']\n";
+    char path[] = "/tmp/xltool-xlconf.XXXXXX";
+    struct cfg_globals g;
+    libxl_domain_config dc;
+    struct cfg_diags d;
+    FILE *f;
+    int fd = mkstemp(path);
+
+    (void)state;
+    assert_true(fd >= 0);
+    f = fdopen(fd, "w");
+    fputs(conf, f);
+    fclose(f);
+    cfg_globals_init(&g);
+    cfg_diags_init(&d);
+    assert_int_equal(cfg_globals_load(&g, path, &d), 0);
+    unlink(path);
+    assert_int_equal(g.claim_mode, 0);
+    assert_int_equal(g.run_hotplug_scripts, 0);
+    assert_string_equal(g.default_vifscript, "vif-old");
+    assert_string_equal(g.default_bridge, "xenbr7");
+    assert_string_equal(g.lockfile, "/run/x.lock");
+    libxl_domain_config_init(&dc);
+    assert_int_equal(cfg_parse_data("g.cfg", cfg, strlen(cfg), 0, NULL, &g,
+                                    &dc, &d), 0);
+    assert_false(libxl_defbool_val(dc.b_info.claim_mode));
+    assert_false(libxl_defbool_val(dc.c_info.run_hotplug_scripts));
+    assert_string_equal(dc.nics[0].bridge, "xenbr7");
+    assert_string_equal(dc.nics[0].script, "vif-old");
+    assert_string_equal(dc.nics[0].backend_domname, "netdom");
+    assert_string_equal(dc.nics[1].bridge, "br1");
+    libxl_domain_config_dispose(&dc);
+    cfg_globals_dispose(&g);
+    /* A missing xl.conf is fine; xl's defaults stay. */
+    cfg_globals_init(&g);
+    assert_int_equal(cfg_globals_load(&g, "/nonexistent/xl.conf", &d), 0);
+    assert_int_equal(g.run_hotplug_scripts, 1);
+    assert_null(g.default_bridge);
+    cfg_globals_dispose(&g);
+    cfg_diags_dispose(&d);
+}
+
 static void test_find(void **state)
 {
     char err[256] = "", *path = NULL;
@@ -293,6 +344,7 @@ int main(void)
         cmocka_unit_test(test_typed_rejects),
         cmocka_unit_test(test_examples_imgdir),
         cmocka_unit_test(test_find),
+        cmocka_unit_test(test_globals),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
