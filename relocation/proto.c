@@ -196,12 +196,11 @@ int reloc_cur_u32(struct reloc_cur *c, uint32_t *v_r)
 
 int reloc_cur_u64(struct reloc_cur *c, uint64_t *v_r)
 {
-    uint32_t hi, lo;
+    uint32_t hi = 0, lo = 0;
 
-    if (c->len - c->off < 8)
+    if (c->len - c->off < 8 || reloc_cur_u32(c, &hi) ||
+        reloc_cur_u32(c, &lo))
         return -1;
-    reloc_cur_u32(c, &hi);
-    reloc_cur_u32(c, &lo);
     *v_r = (uint64_t)hi << 32 | lo;
     return 0;
 }

@@ -422,7 +422,9 @@ static void child_main(struct reloc_server *srv, int cfd, int status_fd)
         close(s.lock_fd);
     close(status_fd);
     reloc_server_free(srv);
-    _exit(rc ? 1 : 0);
+    /* exit, not _exit: under the sanitizers this checks that a
+     * connection's process frees everything it took. */
+    exit(rc ? 1 : 0);
 }
 
 /* ---- the parent: accepting, reaping, cleaning up after the dead ---- */
@@ -492,6 +494,12 @@ static void reap(struct reloc_server *srv)
         if (i == srv->nkids)
             continue;
         kid_read(&srv->kids[i]);
+        if (WIFSIGNALED(status))
+            srv_log(srv, LOG_WARNING, "connection process %ld killed by "
+                    "signal %d", (long)pid, WTERMSIG(status));
+        else if (WEXITSTATUS(status) > 1)
+            srv_log(srv, LOG_WARNING, "connection process %ld exited with "
+                    "status %d", (long)pid, WEXITSTATUS(status));
         if (srv->kids[i].state == 'I' || srv->kids[i].state == 'R')
             kid_cleanup(srv, &srv->kids[i]);
         close(srv->kids[i].fd);

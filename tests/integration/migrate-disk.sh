@@ -58,4 +58,4 @@ xb migrate busybox $IPA >"$T/out.back" 2>&1 ||
     fail "migration back: $(cat "$T/out.back")"
 [ "$(exactly_one busybox)" = A ] || fail "busybox is not on A"
 locked_against B
-echo "PASS"
+pass

@@ -118,4 +118,4 @@ src=$where dst=$(other $where)
 on $src "$XLTOOL" migrate -l busybox "$(ipof $dst)" >/dev/null 2>&1 ||
     fail "migration after faults"
 [ "$(exactly_one busybox)" = "$dst" ] || fail "not on $dst"
-echo "PASS"
+pass

@@ -248,6 +248,18 @@ $(xb list 2>&1 | tr '\n' ' '))"
     [ $a = 1 ] && echo A || echo B
 }
 
+# pass: no sanitizer report anywhere (the servers' connection processes
+# exit through the leak checker under make check SAN=1), then PASS.
+pass() {
+    local f
+    for f in "$T"/A/server.log "$T"/B/server.log "$T"/out.*; do
+        [ -f "$f" ] || continue
+        grep -q "Sanitizer\|runtime error\|exited with status" "$f" &&
+            fail "sanitizer or abnormal exit reported in $f"
+    done
+    echo "PASS"
+}
+
 # wait_settled NAME: waits (bounded) until the domain runs on exactly
 # one host with no leftovers.
 wait_settled() {

@@ -91,4 +91,14 @@ xa migrate busybox $IPB >"$T/out.after" 2>&1 ||
     fail "server unusable after hostile clients: $(cat "$T/out.after")"
 [ "$(exactly_one busybox)" = B ] || fail "busybox is not on B"
 kill -0 "$SERVER_B" || fail "the server died"
-echo "PASS"
+
+log "a bad config: one error with file and line, and no server"
+printf 'relocation = {\n  port = 8002;\n  hosts_allow = [ "a(" ];\n};\n' \
+    >"$T/bad.conf"
+XLTOOL_CONF=$T/bad.conf "$XLTOOL" relocation-server -F >"$T/out.bad" 2>&1
+st=$?
+[ $st = 1 ] || fail "bad config: exit status $st"
+grep -q "^xltool: $T/bad.conf:3: hosts_allow: bad regex 'a('" "$T/out.bad" ||
+    fail "unclear: $(cat "$T/out.bad")"
+[ "$(wc -l <"$T/out.bad")" = 1 ] || fail "more than one line"
+pass

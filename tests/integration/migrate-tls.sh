@@ -81,4 +81,4 @@ log "the server is still serving after all that"
 write_conf A tls
 xa migrate -l busybox $IPB >/dev/null 2>&1 || fail "server stopped serving"
 [ "$(exactly_one busybox)" = B ] || fail "busybox is not on B"
-echo "PASS"
+pass
