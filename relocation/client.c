@@ -285,16 +285,22 @@ out:
     return rc;
 }
 
-/* Before permission: the domain is ours again, as it was. */
+/* Before permission: the domain is ours again, as it was.  The resume
+ * is retried for a while: the destination may still be letting go of
+ * what the domain needs (its disks' locks) when we get here. */
 int reloc_client_undo(struct mig *m, int renamed)
 {
+    double deadline = reloc_now() + m->c->io_timeout;
     char e2[XT_ERRLEN];
     int rc = 0;
 
     if (renamed && m->be->ops->rename(m->be, m->domid, m->name, e2))
         rc = -1;
-    if (m->be->ops->resume(m->be, m->domid, e2))
-        rc = -1;
+    while (m->be->ops->resume(m->be, m->domid, e2)) {
+        if (reloc_now() >= deadline)
+            return -1;
+        usleep(200000);
+    }
     return rc;
 }
 

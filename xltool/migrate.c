@@ -106,21 +106,32 @@ struct progress_state {
     double last;
 };
 
+/* What is left: the rest of the first pass over memory, then the pages
+ * dirtied during the last round.  The percentage is of what has been
+ * sent plus what is left, so it reaches 100 as the rounds converge. */
 static void show_progress(const struct reloc_progress *p, void *opaque)
 {
     struct progress_state *ps = opaque;
+    uint64_t left;
     double pct, mbs, eta;
 
-    if (!ps->tty || (p->elapsed_s - ps->last < 0.2 && !p->suspended))
+    if (!ps->tty || (ps->shown && !p->suspended &&
+                     p->elapsed_s - ps->last < 0.2))
         return;
     ps->last = p->elapsed_s;
-    pct = p->total_bytes ? 100.0 * (double)p->sent_bytes /
-                               (double)p->total_bytes : 0;
+    if (p->round == 0)
+        left = p->total_bytes > p->sent_bytes
+                   ? p->total_bytes - p->sent_bytes : 0;
+    else
+        left = p->dirty_pages * 4096;
+    pct = p->sent_bytes + left
+              ? 100.0 * (double)p->sent_bytes /
+                    (double)(p->sent_bytes + left)
+              : 100.0;
     mbs = p->elapsed_s > 0 ? (double)p->sent_bytes / 1e6 / p->elapsed_s : 0;
-    eta = mbs > 0 && p->total_bytes > p->sent_bytes
-              ? (double)(p->total_bytes - p->sent_bytes) / 1e6 / mbs : 0;
+    eta = mbs > 0 ? (double)left / 1e6 / mbs : 0;
     fprintf(stderr, "\r%5.1f%%  %8.1f MB/s  round %d  dirty %llu pages  "
-            "ETA %.1fs%s   ", pct > 999 ? 999 : pct, mbs, p->round,
+            "ETA %.1fs%s   ", pct, mbs, p->round,
             (unsigned long long)p->dirty_pages, eta,
             p->suspended ? "  (suspended)" : "");
     ps->shown = 1;
