@@ -205,12 +205,12 @@ fail:
     return -1;
 }
 
-static int xl_expect(int fd, const char *msg, size_t n, const char *what,
-                     char *err)
+static int xl_expect(struct mig *m, int fd, const char *msg, size_t n,
+                     const char *what, char *err)
 {
     char buf[128];
 
-    if (reloc_net_read(fd, buf, n, what, err))
+    if (reloc_net_read_timed(fd, buf, n, m->c->io_timeout, what, err))
         return -1;
     if (memcmp(buf, msg, n)) {
         snprintf(err, XT_ERRLEN, "unexpected data instead of the %s", what);
@@ -230,9 +230,10 @@ static int xl_handover(struct mig *m, int sfd, int rfd, char *err)
     }
     reloc_guard_tell(m, 'G');
     if (reloc_net_write(sfd, RELOC_XL_GO, sizeof(RELOC_XL_GO), "GO", err) ||
-        xl_expect(rfd, RELOC_XL_REPORT, sizeof(RELOC_XL_REPORT), "report",
+        xl_expect(m, rfd, RELOC_XL_REPORT, sizeof(RELOC_XL_REPORT), "report",
                   err) ||
-        reloc_net_read(rfd, &code, 1, "report", err)) {
+        reloc_net_read_timed(rfd, &code, 1, m->c->io_timeout, "report",
+                             err)) {
         snprintf(m->err2, XT_ERRLEN, "%s", err);
         snprintf(err, XT_ERRLEN, "lost the destination during the "
                  "handover (%.200s); %s stays paused here as %s until you "
@@ -243,7 +244,7 @@ static int xl_handover(struct mig *m, int sfd, int rfd, char *err)
         return reloc_client_finish(m, 1, err);
     snprintf(err, XT_ERRLEN, "%s could not start %s (status %d)",
              m->a->host, m->name, code);
-    if (xl_expect(rfd, RELOC_XL_GO, sizeof(RELOC_XL_GO), "permission to "
+    if (xl_expect(m, rfd, RELOC_XL_GO, sizeof(RELOC_XL_GO), "permission to "
                   "resume", m->err2))
         return -1;
     return reloc_client_finish(m, 0, err);
@@ -257,7 +258,7 @@ int reloc_migrate_xl(struct mig *m, char *err)
     pid = spawn_rune(m->a->rune, &sfd, &rfd, err);
     if (pid < 0)
         return -1;
-    if (xl_expect(rfd, RELOC_XL_BANNER, sizeof(RELOC_XL_BANNER) - 1,
+    if (xl_expect(m, rfd, RELOC_XL_BANNER, sizeof(RELOC_XL_BANNER) - 1,
                   "banner", err) ||
         reloc_guard_start(m, err))
         goto out;
@@ -266,7 +267,7 @@ int reloc_migrate_xl(struct mig *m, char *err)
         goto out;
     }
     m->t_sent = reloc_now();
-    if (xl_expect(rfd, RELOC_XL_READY, sizeof(RELOC_XL_READY),
+    if (xl_expect(m, rfd, RELOC_XL_READY, sizeof(RELOC_XL_READY),
                   "ready message", err)) {
         reloc_client_undo(m, 0);
         goto out;

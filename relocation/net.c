@@ -228,3 +228,32 @@ int reloc_net_write(int fd, const void *buf, size_t n, const char *what,
     }
     return 0;
 }
+
+int reloc_net_read_timed(int fd, void *buf, size_t n, int timeout_s,
+                         const char *what, char *err)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+    size_t got = 0;
+    ssize_t r;
+    int pr;
+
+    while (got < n) {
+        pr = poll(&pfd, 1, timeout_s * 1000);
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr == 0) {
+            snprintf(err, XT_ERRLEN, "reading %s: timed out", what);
+            return -1;
+        }
+        r = pr < 0 ? -1 : read(fd, (char *)buf + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            snprintf(err, XT_ERRLEN, "reading %s: %s", what,
+                     r == 0 ? "connection closed" : strerror(errno));
+            return -1;
+        }
+        got += (size_t)r;
+    }
+    return 0;
+}

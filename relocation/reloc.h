@@ -65,6 +65,10 @@ int reloc_net_read(int fd, void *buf, size_t n, const char *what,
                    char *err);
 int reloc_net_write(int fd, const void *buf, size_t n, const char *what,
                     char *err);
+/* The same, for fds without socket timeouts (pipes): gives up after
+ * timeout_s seconds without data. */
+int reloc_net_read_timed(int fd, void *buf, size_t n, int timeout_s,
+                         const char *what, char *err);
 
 /* tls.c: TLS 1.3 with mutual certificates or an external PSK, and the
  * connection object that both the plain and the TLS dialects use. */
