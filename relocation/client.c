@@ -207,20 +207,22 @@ int reloc_client_send(struct mig *m, int fd, char *err)
 static int transfer(struct mig *m, char *err)
 {
     struct reloc_pump p = { .conn = &m->conn, .end_with_data_end = 1 };
-    int sp[2] = { -1, -1 }, rc;
+    int fds[2] = { -1, -1 }, rc;
 
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp)) {
-        snprintf(err, XT_ERRLEN, "socketpair: %s", strerror(errno));
+    /* A large pipe lets the backend run ahead while the pump encrypts. */
+    if (pipe2(fds, O_CLOEXEC)) {
+        snprintf(err, XT_ERRLEN, "pipe: %s", strerror(errno));
         return -1;
     }
-    p.fd = sp[1];
+    reloc_pipe_grow(fds[1]);
+    p.fd = fds[0];
     if (reloc_pump_start(&p, 1, err)) {
-        close(sp[0]);
-        close(sp[1]);
+        close(fds[0]);
+        close(fds[1]);
         return -1;
     }
-    rc = reloc_client_send(m, sp[0], err);
-    close(sp[0]);
+    rc = reloc_client_send(m, fds[1], err);
+    close(fds[1]);
     if (reloc_pump_join(&p)) {
         /* The network's failure explains the backend's. */
         snprintf(err, XT_ERRLEN, "%s", p.err);

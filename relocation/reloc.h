@@ -101,9 +101,13 @@ int reloc_conn_write(struct reloc_conn *conn, const void *buf, size_t n,
 struct reloc_msg {
     uint16_t type;
     uint32_t len;
-    uint8_t *data;               /* len bytes, malloc'd; NULL if len is 0 */
+    uint8_t *data;               /* len bytes; NULL if len is 0 */
+    int owned;                   /* data is malloc'd (dispose frees it) */
 };
 int reloc_msg_recv(struct reloc_conn *conn, struct reloc_msg *m, char *err);
+/* The same, into buf when the payload fits in cap bytes. */
+int reloc_msg_recv_into(struct reloc_conn *conn, struct reloc_msg *m,
+                        uint8_t *buf, size_t cap, char *err);
 void reloc_msg_dispose(struct reloc_msg *m);
 /* Sends a message built with reloc_buf_* (proto.h). */
 struct reloc_buf;
@@ -126,6 +130,7 @@ struct reloc_pump {
     int conn_failed;             /* the peer stopped reading */
     int started;
     uint64_t bytes;
+    uint8_t *buf;                /* receiving: one DATA payload */
     pthread_t thread;
     char err[XT_ERRLEN];
 };

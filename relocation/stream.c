@@ -83,7 +83,7 @@ static int recv_one(struct reloc_pump *p, int *done_r)
     uint64_t total;
     int rc = -1;
 
-    if (reloc_msg_recv(p->conn, &m, p->err))
+    if (reloc_msg_recv_into(p->conn, &m, p->buf, RELOC_MAX_DATA, p->err))
         return -1;
     switch (m.type) {
     case RELOC_DATA:
@@ -129,7 +129,10 @@ static void *recv_pump_main(void *arg)
     int done = 0;
 
     p->status = -1;
-    while (!done) {
+    p->buf = malloc(RELOC_MAX_DATA);
+    if (!p->buf)
+        snprintf(p->err, XT_ERRLEN, "out of memory");
+    while (!done && p->buf) {
         if (recv_one(p, &done))
             break;
         /* The stream is over for the backend: let it see the end. */
@@ -143,6 +146,8 @@ static void *recv_pump_main(void *arg)
     if (p->fd >= 0)
         close(p->fd);
     p->fd = -1;
+    free(p->buf);
+    p->buf = NULL;
     return NULL;
 }
 

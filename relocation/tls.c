@@ -448,10 +448,12 @@ int reloc_conn_write(struct reloc_conn *conn, const void *buf, size_t n,
     return 0;
 }
 
-int reloc_msg_recv(struct reloc_conn *conn, struct reloc_msg *m, char *err)
+int reloc_msg_recv_into(struct reloc_conn *conn, struct reloc_msg *m,
+                        uint8_t *buf, size_t cap, char *err)
 {
     uint8_t hdr[RELOC_HDR_LEN];
     char msg[XT_ERRLEN];
+    uint8_t *data = buf;
 
     m->data = NULL;
     if (reloc_conn_read(conn, hdr, sizeof(hdr), "message header", err))
@@ -462,22 +464,34 @@ int reloc_msg_recv(struct reloc_conn *conn, struct reloc_msg *m, char *err)
     }
     if (m->len == 0)
         return 0;
-    m->data = malloc(m->len);
-    if (!m->data) {
-        snprintf(err, XT_ERRLEN, "out of memory");
+    if (!buf || m->len > cap) {
+        data = malloc(m->len);
+        if (!data) {
+            snprintf(err, XT_ERRLEN, "out of memory");
+            return -1;
+        }
+    }
+    if (reloc_conn_read(conn, data, m->len, reloc_msg_name(m->type), err)) {
+        if (data != buf)
+            free(data);
         return -1;
     }
-    if (reloc_conn_read(conn, m->data, m->len, reloc_msg_name(m->type),
-                        err)) {
-        reloc_msg_dispose(m);
-        return -1;
-    }
+    /* Only a malloc'd payload is the message's to free. */
+    m->data = data;
+    m->owned = data != buf;
     return 0;
+}
+
+int reloc_msg_recv(struct reloc_conn *conn, struct reloc_msg *m, char *err)
+{
+    return reloc_msg_recv_into(conn, m, NULL, 0, err);
 }
 
 void reloc_msg_dispose(struct reloc_msg *m)
 {
-    free(m->data);
+    if (m->owned)
+        free(m->data);
+    m->owned = 0;
     m->data = NULL;
     m->len = 0;
 }
