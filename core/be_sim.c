@@ -285,11 +285,11 @@ static int make_file(const struct sim *s, uint32_t domid, const char *name,
 
 /* Under the state lock: the name is free, the memory is there; then a
  * domid, the record, the config and the memory files. */
-static int reserve(struct sim *s, libxl_domain_config *c, uint32_t *domid_r,
-                   int *memfd_r, char *err)
+static int reserve(struct sim *s, libxl_domain_config *c, uint64_t pages,
+                   uint32_t *domid_r, int *memfd_r, char *err)
 {
     libxl_domain_build_info *b = &c->b_info;
-    uint64_t freekb, pages = (b->max_memkb + 3) / 4;
+    uint64_t freekb;
     struct sim_dom d;
     uint32_t other;
     int lk = -1, rc = -1, have_id = 0;
@@ -357,8 +357,9 @@ static int build(struct sim *s, libxl_domain_config *c, unsigned int flags,
 {
     struct sim_launch l = {0};
     struct fill f = {-1};
-    uint64_t nr_pages = 0;
-    int *fds = NULL, nfds = 0, rc = -1, have = 0;
+    uint64_t nr_pages = 0, pages;
+    int *fds = NULL, *busy = NULL, nfds = 0, rc = -1, have = 0;
+    int takeover = stream_fd >= 0 && (flags & BE_RECEIVE_MIGRATING);
 
     if (check_config(c, err))
         goto out;
@@ -368,24 +369,23 @@ static int build(struct sim *s, libxl_domain_config *c, unsigned int flags,
                 c->c_info.name, *domid_r);
         goto out;
     }
-    if (sim_disks_open(c, &fds, &nfds, err))
+    if (sim_disks_open(c, &fds, takeover ? &busy : NULL, &nfds, err))
         goto out;
     if (stream_fd >= 0 && sim_stream_read_header(stream_fd, &nr_pages, err))
         goto out;
-    if (stream_fd >= 0 && nr_pages != (c->b_info.max_memkb + 3) / 4) {
-        sim_err(err, "domain %s: the stream holds %" PRIu64
-                 " pages but the config says %" PRIu64 " KiB",
-                 c->c_info.name, nr_pages, c->b_info.max_memkb);
-        goto out;
-    }
-    if (reserve(s, c, domid_r, &f.fd, err))
+    /* The memory is as large as the config says, or as the stream's if
+     * that is larger (mem-max may have changed the config since boot). */
+    pages = (c->b_info.max_memkb + 3) / 4;
+    if (nr_pages > pages)
+        pages = nr_pages;
+    if (reserve(s, c, pages, domid_r, &f.fd, err))
         goto out;
     have = 1;
     if (stream_fd >= 0 &&
         sim_stream_read_body(stream_fd, nr_pages, put_page, &f, err))
         goto out;
     l = (struct sim_launch){*domid_r, stream_fd >= 0,
-                            !!(flags & BE_CREATE_PAUSED), fds, nfds};
+                            !!(flags & BE_CREATE_PAUSED), fds, busy, nfds};
     if (sim_launch(s, c, &l, err))
         goto out;
     sim_log(s, "domain %u (%s) %s", *domid_r, c->c_info.name,
@@ -397,6 +397,7 @@ out:
     if (rc && have)
         sim_remove_dom(s, *domid_r);
     sim_fds_close(fds, nfds);
+    free(busy);
     return rc;
 }
 
@@ -461,8 +462,41 @@ int sim_running(struct sim *s, uint32_t domid, struct sim_dom *d, char *err)
     return 0;
 }
 
-/* Sends a control request to the guest; it acts on it when it runs. */
-int sim_ctl(struct sim *s, uint32_t domid, const char *req, char *err)
+/* Sends the request line, with fd attached (SCM_RIGHTS) when >= 0. */
+static int send_line(int sock, const char *line, int fd)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct iovec iov = {(void *)line, strlen(line)};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    struct cmsghdr *cm;
+    ssize_t n;
+
+    if (fd < 0)
+        return core_write_full(sock, line, strlen(line));
+    memset(&u, 0, sizeof(u));
+    msg.msg_control = u.buf;
+    msg.msg_controllen = sizeof(u.buf);
+    cm = CMSG_FIRSTHDR(&msg);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+    n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    if (n < 0)
+        return -1;
+    return core_write_full(sock, line + n, strlen(line) - n);
+}
+
+/*
+ * Sends a control request to the guest, which acts on it when it runs.
+ * A passed fd travels with it: while in flight it stays open (and so
+ * keeps its lock), even if the guest is paused.
+ */
+int sim_ctl_fd(struct sim *s, uint32_t domid, const char *req, int pass_fd,
+               char *err)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     char path[PATH_MAX], line[256];
@@ -476,7 +510,7 @@ int sim_ctl(struct sim *s, uint32_t domid, const char *req, char *err)
     strcpy(sa.sun_path, path);
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-        core_write_full(fd, line, strlen(line))) {
+        send_line(fd, line, pass_fd)) {
         sim_err(err, "domain %u: cannot reach the guest: %s",
                  domid, strerror(errno));
         goto out;
@@ -486,6 +520,11 @@ out:
     if (fd >= 0)
         close(fd);
     return rc;
+}
+
+int sim_ctl(struct sim *s, uint32_t domid, const char *req, char *err)
+{
+    return sim_ctl_fd(s, domid, req, -1, err);
 }
 
 static int sim_shutdown(struct be *be, uint32_t domid,

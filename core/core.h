@@ -80,6 +80,15 @@ enum be_console_kind {
 };
 
 #define BE_CREATE_PAUSED   (1u << 0)
+/*
+ * Added, for receive: the stream comes from a live migration whose source
+ * may still hold the domain's disk images (on one host, or on storage
+ * both hosts lock).  Images locked elsewhere are then not an error: the
+ * new domain takes each lock over as soon as the source lets go of it
+ * (when it is destroyed).  Without it receive refuses such images, as
+ * create does.
+ */
+#define BE_RECEIVE_MIGRATING (1u << 2)
 #define BE_SEND_LIVE       (1u << 0)  /* iterative pre-copy */
 #define BE_SEND_CHECKPOINT (1u << 1)  /* leave the domain running afterwards */
 

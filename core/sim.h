@@ -156,6 +156,7 @@ struct sim_launch {
     int restored;                  /* memory came from a stream */
     int paused;
     int *keep_fds;                 /* disk fds the domain holds */
+    int *busy;                     /* per disk fd: lock still to take over */
     int nkeep;
 };
 int sim_launch(struct sim *s, libxl_domain_config *c, struct sim_launch *l,
@@ -175,13 +176,16 @@ int sim_dump_core(const struct sim *s, uint32_t domid, const char *path,
                   char *err);
 
 /* sim_dev.c: disks and vifs. */
-int sim_disks_open(libxl_domain_config *c, int **fds_r, int *n_r,
-                   char *err);
+/* Opens and locks the config's disk images; with busy_r, images locked
+ * elsewhere are opened without their lock and flagged in (*busy_r)[i]. */
+int sim_disks_open(libxl_domain_config *c, int **fds_r, int **busy_r,
+                   int *n_r, char *err);
+int sim_disk_open_ex(const libxl_device_disk *disk, const char *dom,
+                     int *fd_r, int *busy_r, char *err);
+void sim_disk_takeover(const libxl_device_disk *disk, int fd);
 void sim_fds_close(int *fds, int n);
 int sim_disk_open(const libxl_device_disk *disk, const char *dom,
                   int *fd_r, char *err);
-int sim_disk_check(const libxl_device_disk *disk, const char *dom,
-                   char *err);
 void sim_nic_fill(libxl_device_nic *nic, int devid);
 int sim_vdev_devid(const char *vdev);
 

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -28,26 +30,37 @@ static int disk_lock(int fd, int writable, int *busy_r)
     return -1;
 }
 
-int sim_disk_open(const libxl_device_disk *disk, const char *dom,
-                  int *fd_r, char *err)
+/*
+ * Opens and locks one image.  With busy_r non-NULL a lock held elsewhere
+ * is not an error: the image is opened without it and *busy_r set, for
+ * the caller to take the lock over when it is freed.
+ */
+int sim_disk_open_ex(const libxl_device_disk *disk, const char *dom,
+                     int *fd_r, int *busy_r, char *err)
 {
     const char *path = disk->pdev_path;
     const char *vdev = disk->vdev ? disk->vdev : "?";
     int fd, busy;
 
     *fd_r = -1;
+    if (busy_r)
+        *busy_r = 0;
     if (!path || !*path)
         return 0;          /* an empty cdrom drive */
     fd = open(path, (disk->readwrite ? O_RDWR : O_RDONLY) | O_CLOEXEC);
     if (fd < 0) {
-        sim_err(err, "domain %s: disk %s: cannot open image %s:"
-                 " %s", dom, vdev, path, strerror(errno));
+        sim_err(err, "domain %s: disk %s: cannot open image %s: %s", dom,
+                vdev, path, strerror(errno));
         return -1;
     }
     if (disk_lock(fd, disk->readwrite, &busy)) {
-        sim_err(err, "domain %s: disk %s: image %s %s", dom,
-                 vdev, path, busy ? "is in use by another domain" :
-                 strerror(errno));
+        if (busy && busy_r) {
+            *busy_r = 1;
+            *fd_r = fd;
+            return 0;
+        }
+        sim_err(err, "domain %s: disk %s: image %s %s", dom, vdev, path,
+                busy ? "is in use by another domain" : strerror(errno));
         close(fd);
         return -1;
     }
@@ -55,16 +68,10 @@ int sim_disk_open(const libxl_device_disk *disk, const char *dom,
     return 0;
 }
 
-int sim_disk_check(const libxl_device_disk *disk, const char *dom,
-                   char *err)
+int sim_disk_open(const libxl_device_disk *disk, const char *dom,
+                  int *fd_r, char *err)
 {
-    int fd;
-
-    if (sim_disk_open(disk, dom, &fd, err))
-        return -1;
-    if (fd >= 0)
-        close(fd);
-    return 0;
+    return sim_disk_open_ex(disk, dom, fd_r, NULL, err);
 }
 
 void sim_fds_close(int *fds, int n)
@@ -77,28 +84,65 @@ void sim_fds_close(int *fds, int n)
     free(fds);
 }
 
-int sim_disks_open(libxl_domain_config *c, int **fds_r, int *n_r, char *err)
+int sim_disks_open(libxl_domain_config *c, int **fds_r, int **busy_r,
+                   int *n_r, char *err)
 {
-    int *fds, i;
+    int *fds = NULL, *busy = NULL, i;
 
     *fds_r = NULL;
+    if (busy_r)
+        *busy_r = NULL;
     *n_r = 0;
     if (!c->num_disks)
         return 0;
     fds = calloc(c->num_disks, sizeof(*fds));
-    if (!fds)
+    busy = calloc(c->num_disks, sizeof(*busy));
+    if (!fds || !busy) {
+        free(fds);
+        free(busy);
         return sim_err(err, "out of memory"), -1;
+    }
     for (i = 0; i < c->num_disks; i++)
         fds[i] = -1;
     for (i = 0; i < c->num_disks; i++) {
-        if (sim_disk_open(&c->disks[i], c->c_info.name, &fds[i], err)) {
+        if (sim_disk_open_ex(&c->disks[i], c->c_info.name, &fds[i],
+                             busy_r ? &busy[i] : NULL, err)) {
             sim_fds_close(fds, c->num_disks);
+            free(busy);
             return -1;
         }
     }
     *fds_r = fds;
+    if (busy_r)
+        *busy_r = busy;
+    else
+        free(busy);
     *n_r = c->num_disks;
     return 0;
+}
+
+/*
+ * Takes over the lock of an image whose lock another domain still holds
+ * (the source of a migration): a child process waits for the lock on the
+ * shared open file, which then belongs to the domain.  The child dies
+ * with the supervisor, so a domain destroyed meanwhile takes nothing.
+ */
+void sim_disk_takeover(const libxl_device_disk *disk, int fd)
+{
+    struct flock fl;
+    pid_t pid;
+
+    pid = fork();
+    if (pid != 0)
+        return;
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    prctl(PR_SET_NAME, "xltool-lockwait", 0, 0, 0);
+    memset(&fl, 0, sizeof(fl));
+    fl.l_type = disk->readwrite ? F_WRLCK : F_RDLCK;
+    fl.l_whence = SEEK_SET;
+    while (fcntl(fd, F_OFD_SETLKW, &fl) < 0 && errno == EINTR)
+        ;
+    _exit(0);
 }
 
 void sim_nic_fill(libxl_device_nic *nic, int devid)

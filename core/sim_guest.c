@@ -39,9 +39,11 @@
 #define LINE_MAX_   256
 #define TICK_MS     100
 #define MAX_VIFS    16
+#define MAX_HOT     16
 
 struct client {
     int fd;
+    int pfd;                   /* an fd passed with a control request */
     int kind;                  /* 0 unknown, 1 console, 2 control */
     char line[LINE_MAX_];
     size_t len;
@@ -63,6 +65,8 @@ struct guest {
     const char *name;
     int tapfd[MAX_VIFS];       /* the tap devices live as long as these */
     char vifmsg[MAX_VIFS][200];
+    int hotfd[MAX_HOT];        /* hot-plugged disk images, held open */
+    char hotvdev[MAX_HOT][16];
 };
 
 static void mark(struct guest *g, uint64_t pfn)
@@ -104,6 +108,9 @@ static void fill_page(struct guest *g, uint64_t pfn)
 static void drop_client(struct client *c)
 {
     close(c->fd);
+    if (c->pfd >= 0)
+        close(c->pfd);
+    c->pfd = -1;
     c->fd = -1;
     c->kind = 0;
     c->len = 0;
@@ -334,7 +341,35 @@ static void sysrq(struct guest *g, char key)
     }
 }
 
-static void control(struct guest *g, char *req)
+/* block-attach hands over the image it opened and locked: hold it. */
+static void disk_add(struct guest *g, struct client *c, const char *arg)
+{
+    int i;
+
+    for (i = 0; i < MAX_HOT && g->hotfd[i] >= 0; i++)
+        ;
+    if (i < MAX_HOT && c && c->pfd >= 0) {
+        g->hotfd[i] = c->pfd;
+        snprintf(g->hotvdev[i], sizeof(g->hotvdev[i]), "%.*s",
+                 (int)strcspn(arg, " "), arg);
+        c->pfd = -1;
+    }
+    con_printf(g, "\nblkfront: %s: attached\n", arg);
+}
+
+static void disk_del(struct guest *g, const char *vdev)
+{
+    int i;
+
+    for (i = 0; i < MAX_HOT; i++)
+        if (g->hotfd[i] >= 0 && !strcmp(g->hotvdev[i], vdev)) {
+            close(g->hotfd[i]);
+            g->hotfd[i] = -1;
+        }
+    con_printf(g, "\nblkfront: %s: detached\n", vdev);
+}
+
+static void control(struct guest *g, struct client *c, char *req)
 {
     req[strcspn(req, "\r\n")] = '\0';
     if (!strcmp(req, "shutdown poweroff") || !strcmp(req, "trigger power"))
@@ -351,6 +386,10 @@ static void control(struct guest *g, char *req)
         sysrq(g, req[6]);
     else if (!strncmp(req, "note ", 5))
         con_printf(g, "\n%s\n", req + 5);
+    else if (!strncmp(req, "disk-add ", 9))
+        disk_add(g, c, req + 9);
+    else if (!strncmp(req, "disk-del ", 9))
+        disk_del(g, req + 9);
 }
 
 /* Console input: echo, erase, run a line at CR or LF. */
@@ -378,10 +417,38 @@ static void console_input(struct guest *g, struct client *c, const char *b,
     }
 }
 
+/* Reads from a client, keeping an fd passed along (SCM_RIGHTS). */
+static ssize_t client_recv(struct client *c, char *buf, size_t len)
+{
+    union {
+        char b[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct iovec iov = {buf, len};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
+                         .msg_control = u.b, .msg_controllen = sizeof(u.b)};
+    struct cmsghdr *cm;
+    ssize_t n = recvmsg(c->fd, &msg, MSG_CMSG_CLOEXEC);
+    int fd;
+
+    if (n < 0)
+        return n;
+    for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
+        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
+            cm->cmsg_len != CMSG_LEN(sizeof(int)))
+            continue;
+        memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+        if (c->pfd >= 0)
+            close(c->pfd);
+        c->pfd = fd;
+    }
+    return n;
+}
+
 static void client_read(struct guest *g, struct client *c)
 {
     char buf[512], *nl;
-    ssize_t n = read(c->fd, buf, sizeof(buf));
+    ssize_t n = client_recv(c, buf, sizeof(buf));
     size_t take;
 
     if (n <= 0) {
@@ -389,7 +456,7 @@ static void client_read(struct guest *g, struct client *c)
             return;
         if (c->kind == 2 && c->len) {
             c->line[c->len] = '\0';
-            control(g, c->line);
+            control(g, c, c->line);
         }
         drop_client(c);
         return;
@@ -421,7 +488,7 @@ static void client_read(struct guest *g, struct client *c)
         return;
     }
     if (!strncmp(c->line, "ctl ", 4)) {
-        control(g, c->line + 4);
+        control(g, c, c->line + 4);
         if (core_write_full(c->fd, "ok\n", 3)) {
             /* The requester went away; the request still stands. */
         }
@@ -438,6 +505,7 @@ static void accept_client(struct guest *g)
     for (i = 0; i < MAX_CLIENTS; i++) {
         if (g->cl[i].fd < 0) {
             g->cl[i].fd = fd;
+            g->cl[i].pfd = -1;
             g->cl[i].kind = 0;
             g->cl[i].len = 0;
             return;
@@ -547,7 +615,9 @@ void sim_guest_main(struct sim_guest_args *a)
     g.lfd = -1;
     g.name = a->c->c_info.name ? a->c->c_info.name : "domain";
     for (i = 0; i < MAX_CLIENTS; i++)
-        g.cl[i].fd = -1;
+        g.cl[i].fd = g.cl[i].pfd = -1;
+    for (i = 0; i < MAX_HOT; i++)
+        g.hotfd[i] = -1;
     signal(SIGPIPE, SIG_IGN);
     if (sim_mem_open(a->s, a->domid, &g.m, err) || listen_sock(&g, err)) {
         if (core_write_full(a->ready_fd, err, strlen(err) + 1)) {

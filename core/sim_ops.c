@@ -269,8 +269,6 @@ static int disk_add_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
         if (c->disks[i].vdev && !strcmp(c->disks[i].vdev, src->vdev))
             return sim_err(err, "domain %s already has a disk "
                             "%s", d->name, src->vdev), -1;
-    if (sim_disk_check(src, d->name, err))
-        return -1;
     nd = realloc(c->disks, (c->num_disks + 1) * sizeof(*nd));
     if (!nd)
         return sim_err(err, "out of memory"), -1;
@@ -294,18 +292,25 @@ int sim_disk_add(struct be *be, uint32_t domid, libxl_device_disk *disk,
 {
     struct sim *s = (struct sim *)be;
     struct sim_dom d;
-    char note[PATH_MAX + 64];
+    char note[128];
 
     if (!disk->vdev || sim_vdev_devid(disk->vdev) < 0)
         return sim_err(err, "invalid virtual device '%s'",
                         disk->vdev ? disk->vdev : ""), -1;
+    int fd = -1, rc = -1;
+
+    /* The image is opened and locked here, and the open file handed to
+     * the guest, which holds it (and the lock) until detached. */
     if (sim_running(s, domid, &d, err) ||
+        sim_disk_open(disk, d.name, &fd, err) ||
         with_config(s, domid, disk_add_fn, disk, err))
-        return -1;
-    snprintf(note, sizeof(note), "note blkfront: %s: attached %s",
-             disk->vdev, disk->pdev_path ? disk->pdev_path : "(empty)");
-    sim_ctl(s, domid, note, err);
-    return 0;
+        goto out;
+    snprintf(note, sizeof(note), "disk-add %.100s", disk->vdev);
+    rc = sim_ctl_fd(s, domid, note, fd, err);
+out:
+    if (fd >= 0)
+        close(fd);
+    return rc;
 }
 
 static int disk_rm_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
@@ -330,10 +335,17 @@ static int disk_rm_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
 int sim_disk_remove(struct be *be, uint32_t domid, libxl_device_disk *disk,
                     char *err)
 {
+    struct sim *s = (struct sim *)be;
+    char req[128], ignored[XT_ERRLEN];
+
     if (!disk->vdev)
         return sim_err(err, "no virtual device given"), -1;
-    return with_config((struct sim *)be, domid, disk_rm_fn, disk->vdev,
-                       err);
+    if (with_config(s, domid, disk_rm_fn, disk->vdev, err))
+        return -1;
+    /* A hot-plugged disk's image is released by the guest. */
+    snprintf(req, sizeof(req), "disk-del %.100s", disk->vdev);
+    sim_ctl(s, domid, req, ignored);
+    return 0;
 }
 
 static int devinfo_path(struct be_devinfo *di, const char *kind,

@@ -11,6 +11,8 @@
 int sim_running(struct sim *s, uint32_t domid, struct sim_dom *d,
                 char *err);
 int sim_ctl(struct sim *s, uint32_t domid, const char *req, char *err);
+int sim_ctl_fd(struct sim *s, uint32_t domid, const char *req, int pass_fd,
+               char *err);
 
 int sim_set_memory(struct be *be, uint32_t domid, uint64_t kb, char *err);
 int sim_set_maxmem(struct be *be, uint32_t domid, uint64_t kb, char *err);

@@ -38,6 +38,7 @@ struct super {
     uint32_t domid;
     int restored, paused;
     int report_fd;                 /* to the creating command; -1 after */
+    int *fds, nfds;                /* the disk images the domain holds */
 };
 
 static void report(struct super *sp, const char *msg)
@@ -357,12 +358,30 @@ static void mark_crashed(struct super *sp)
     sim_unlock(lk);
 }
 
+/*
+ * A restarted domain opens its disk images again from its (reloaded)
+ * config: the old guest, which held the hot-plugged ones, is gone.
+ */
+static int reopen_disks(struct super *sp)
+{
+    char err[XT_ERRLEN];
+
+    sim_fds_close(sp->fds, sp->nfds);
+    sp->fds = NULL;
+    sp->nfds = 0;
+    if (sim_disks_open(sp->c, &sp->fds, NULL, &sp->nfds, err) == 0)
+        return 0;
+    sim_log(sp->s, "%s", err);
+    return -1;
+}
+
 static void supervise(struct super *sp) __attribute__((noreturn));
 static void supervise(struct super *sp)
 {
     char err[XT_ERRLEN];
-    int status;
-    pid_t pid;
+    enum next nx;
+    int status = 0;
+    pid_t pid, w;
 
     for (;;) {
         pid = start_guest(sp, err);
@@ -373,30 +392,30 @@ static void supervise(struct super *sp)
                 _exit(1);
             }
             sim_log(sp->s, "%s", err);
-            mark_crashed(sp);
-            for (;;)
-                pause();
+            break;
         }
         report(sp, "");
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-            ;
-        switch (guest_stopped(sp, status)) {
-        case NEXT_RESTART:
-            sp->restored = 0;
-            sp->paused = 0;
-            break;
-        case NEXT_SOFT_RESET:
-            sp->paused = 0;
-            break;
-        case NEXT_STAY:
-            /* A preserved domain keeps its supervisor (and so its disk
-             * locks) until it is destroyed. */
+        /* Lock takeover children end too; only the guest matters. */
+        while ((w = waitpid(-1, &status, 0)) != pid)
+            if (w < 0 && errno != EINTR)
+                break;
+        nx = guest_stopped(sp, status);
+        if (nx == NEXT_EXIT)
+            _exit(0);
+        /* A preserved domain keeps its supervisor (and so its disk
+         * locks) until it is destroyed. */
+        if (nx == NEXT_STAY)
             for (;;)
                 pause();
-        case NEXT_EXIT:
-            _exit(0);
-        }
+        if (reopen_disks(sp))
+            break;
+        sp->paused = 0;
+        if (nx == NEXT_RESTART)
+            sp->restored = 0;
     }
+    mark_crashed(sp);
+    for (;;)
+        pause();
 }
 
 /* Closes every fd but the ones the domain keeps. */
@@ -430,7 +449,9 @@ static void become_supervisor(struct sim *s, libxl_domain_config *c,
 static void become_supervisor(struct sim *s, libxl_domain_config *c,
                               struct sim_launch *l, int report_fd)
 {
-    struct super sp = {s, c, l->domid, l->restored, l->paused, report_fd};
+    struct super sp = {s, c, l->domid, l->restored, l->paused, report_fd,
+                       l->keep_fds, l->nkeep};
+    int i;
 
     setsid();
     if (fork() != 0)
@@ -444,6 +465,9 @@ static void become_supervisor(struct sim *s, libxl_domain_config *c,
     signal(SIGHUP, SIG_IGN);
     signal(SIGINT, SIG_IGN);
     signal(SIGCHLD, SIG_DFL);
+    for (i = 0; l->busy && i < l->nkeep && i < c->num_disks; i++)
+        if (l->busy[i] && l->keep_fds[i] >= 0)
+            sim_disk_takeover(&c->disks[i], l->keep_fds[i]);
     supervise(&sp);
 }
 

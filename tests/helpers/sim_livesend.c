@@ -3,8 +3,11 @@
  * rounds while it runs, then stop-and-copy) into a save file with xl's
  * header, printing each progress report, then the checksum of the
  * stopped domain's memory; with --resume it undoes the send instead of
- * leaving the domain suspended.  Used by lifecycle_live.sh.
+ * leaving the domain suspended.  With --receive it plays the other end
+ * of a migration: the domain in FILE is received, paused, as NAME, taking
+ * over disk locks the source still holds.  Used by lifecycle_live.sh.
  *   usage: sim_livesend DOMAIN FILE [--resume]
+ *          sim_livesend --receive FILE NAME
  */
 #include <fcntl.h>
 #include <inttypes.h>
@@ -25,6 +28,39 @@ static void progress(const struct be_progress *p, void *opaque)
            p->dirty_pages, p->suspended);
 }
 
+static int receive(const char *file, const char *name)
+{
+    libxl_domain_config c;
+    char err[XT_ERRLEN], *json = NULL;
+    struct be *be = NULL;
+    uint32_t domid, flags;
+    int fd = -1, rc = 1;
+
+    libxl_domain_config_init(&c);
+    fd = open(file, O_RDONLY);
+    if (fd < 0 || be_sim_open(&be, err) ||
+        core_savefile_read(fd, be->ops->save_flags, &json, &flags, err,
+                           sizeof(err)) ||
+        !json || cfg_config_from_json(json, &c, err, sizeof(err)))
+        goto out;
+    free(c.c_info.name);
+    c.c_info.name = strdup(name);
+    if (be->ops->receive(be, &c, fd, BE_CREATE_PAUSED | BE_RECEIVE_MIGRATING,
+                         &domid, err))
+        goto out;
+    printf("received %u\n", domid);
+    rc = 0;
+out:
+    if (rc)
+        fprintf(stderr, "sim_livesend: %s\n", err);
+    if (fd >= 0)
+        close(fd);
+    free(json);
+    libxl_domain_config_dispose(&c);
+    core_close(be);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     libxl_domain_config c;
@@ -35,6 +71,8 @@ int main(int argc, char **argv)
     int fd = -1, rc = 1;
 
     libxl_domain_config_init(&c);
+    if (argc == 4 && !strcmp(argv[1], "--receive"))
+        return receive(argv[2], argv[3]);
     if (argc < 3) {
         fprintf(stderr, "usage: sim_livesend DOMAIN FILE [--resume]\n");
         return 2;

@@ -20,9 +20,11 @@ done
 [ -x "${XLTOOL:-}" ] || fail "XLTOOL not set"
 
 H=xtbh$$ P=xtbp$$
+PUB=
 cleanup() {
     ip netns del "$H" 2>/dev/null
     ip netns del "$P" 2>/dev/null
+    [ -n "$PUB" ] && rm -rf "$PUB"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -30,6 +32,8 @@ ip netns add "$H" 2>/dev/null || skip "cannot create network namespaces"
 ip netns add "$P" || fail "cannot create namespace $P"
 
 export XLTOOL_RUN_DIR=$PWD/run
+PUB=$(mktemp -d /tmp/xltool-pub.XXXXXX) && chmod 755 "$PUB" &&
+    cp "$XLTOOL" "$PUB/xltool" || fail "cannot copy $XLTOOL"
 STATE=$XLTOOL_RUN_DIR/bridge-xenbr0.state
 
 inh() { ip netns exec "$H" "$@"; }
@@ -57,10 +61,15 @@ inh ip link set lo up
 inh ip link set eth0 up
 inh ip addr add 10.77.0.1/24 brd + dev eth0
 inh ip addr add 10.77.0.9/24 dev eth0
+inh ip addr add 10.77.0.20/24 dev eth0 label eth0:1
+inh ip addr add 10.88.0.1 peer 10.88.0.2/32 dev eth0
 inh ip addr add fd77::1/64 dev eth0
-inh ip addr add fd78::1/64 dev eth0
+inh ip addr add fd78::1/64 dev eth0 noprefixroute
 inh ip route add default via 10.77.0.2
 inh ip route add 198.51.100.0/24 via 10.77.0.2 metric 50 mtu 1400
+inh ip route add 192.0.2.0/24 nexthop via 10.77.0.2 dev eth0 weight 1 \
+    nexthop via 10.77.0.3 dev eth0 weight 2
+inh ip route add 198.18.0.0/16 via 10.77.0.2 dev eth0 src 10.77.0.9 onlink
 inh ip route add 203.0.113.0/24 via 10.77.0.2 table 100
 inh ip -6 route add default via fd77::2
 inh ip -6 route add fd99::/64 via fd77::2 metric 77
@@ -111,6 +120,8 @@ ping_host "before anything"
 # a clear error naming the device, and no change at all.
 xl_fails "bridge create xenbr0 --enslave nosuch0" nosuch0 "no such"
 same_as_orig "unknown NIC"
+xl_fails "bridge create xenbr0 --enslave lo" lo "not Ethernet"
+same_as_orig "loopback as the NIC"
 xl_fails "bridge create averyveryverylongname --enslave eth0" \
     averyveryverylongname "too long"
 xl_fails "bridge create bad/name" "bad/name" invalid
@@ -137,8 +148,10 @@ diff -u taken.json now.json || fail "name taken: state changed"
 inh ip link del xenbr0
 same_as_orig "after the name was taken"
 
+# Unprivileged runs: as uid 65534, from a copy of the binary that it may
+# read wherever the build tree lives.
 out=$(inh setpriv --reuid=65534 --regid=65534 --clear-groups \
-      "$XLTOOL" bridge create xenbr0 --enslave eth0 2>&1)
+      "$PUB/xltool" bridge create xenbr0 --enslave eth0 2>&1)
 st=$?
 [ $st -eq 1 ] || fail "unprivileged create exited $st: $out"
 [[ $out == *xenbr0*"not permitted"* ]] || fail "unprivileged create: $out"
@@ -167,14 +180,26 @@ else
     echo "note: no macvlan support; the enslave failure is not tested"
 fi
 
+# Pings from the peer while $@ runs: the host must answer every one.
+reachable_during() {
+    local ping_pid
+    inp ping -q -i 0.005 -c 400 -W 2 10.77.0.1 >ping.out 2>&1 &
+    ping_pid=$!
+    "$@" || fail "$* failed"
+    wait "$ping_pid"
+    grep -q ' 0% packet loss' ping.out ||
+        fail "host unreachable during '$*': $(grep loss ping.out)"
+    echo "ok: no ping lost during '$*': $(grep loss ping.out)"
+}
+
 # The move itself.
-xl bridge create xenbr0 --enslave eth0 || fail "create --enslave failed"
+reachable_during xl bridge create xenbr0 --enslave eth0
 [ -s "$STATE" ] || fail "no state file"
 inh ip -j link show eth0 | grep -q '"master":"xenbr0"' ||
     fail "eth0 is not enslaved to xenbr0"
 inh ip -o addr show dev eth0 | grep -q 'scope global' &&
     fail "eth0 kept global addresses"
-for a in 10.77.0.1/24 10.77.0.9/24 fd77::1/64 fd78::1/64; do
+for a in 10.77.0.1/24 10.77.0.9/24 10.77.0.20/24 fd77::1/64 fd78::1/64; do
     inh ip -o addr show dev xenbr0 | grep -q " $a " ||
         fail "xenbr0 lacks $a"
 done
@@ -189,6 +214,18 @@ inh ip -6 route show default | grep -q 'via fd77::2 dev xenbr0 metric 1024' ||
     fail "IPv6 default route: $(inh ip -6 route show default)"
 inh ip -6 route show fd99::/64 | grep -q 'via fd77::2 dev xenbr0 metric 77' ||
     fail "IPv6 route fd99::/64: $(inh ip -6 route show fd99::/64)"
+inh ip -o addr show dev xenbr0 | grep -q '10.77.0.20/24 .* xenbr0:1' ||
+    fail "label eth0:1 did not become xenbr0:1"
+inh ip -o addr show dev xenbr0 | grep -q '10.88.0.1 peer 10.88.0.2/32' ||
+    fail "point-to-point address not moved"
+inh ip -o addr show dev xenbr0 | grep -q 'fd78::1/64 .*noprefixroute' ||
+    fail "noprefixroute flag lost"
+[ "$(inh ip route show 192.0.2.0/24 | tr -s ' \t\n' ' ')" = \
+  "192.0.2.0/24 nexthop via 10.77.0.2 dev xenbr0 weight 1 nexthop via 10.77.0.3 dev xenbr0 weight 2 " ] ||
+    fail "multipath route: $(inh ip route show 192.0.2.0/24)"
+inh ip route show 198.18.0.0/16 |
+    grep -q 'via 10.77.0.2 dev xenbr0 src 10.77.0.9 onlink' ||
+    fail "onlink route: $(inh ip route show 198.18.0.0/16)"
 ping_host "after create --enslave"
 inh ping -c 1 -W 5 10.77.0.2 >/dev/null || fail "host cannot ping the peer"
 echo "ok: eth0 enslaved, addresses and routes on xenbr0, reachable"
@@ -238,7 +275,7 @@ xl_fails "bridge attach vifB nosuchbr" nosuchbr "no such bridge"
 xl_fails "bridge attach vifB eth0" eth0 "not a bridge"
 xl_fails "bridge detach vifB xenbr0" vifB "not a port of xenbr0"
 out=$(inh setpriv --reuid=65534 --regid=65534 --clear-groups \
-      "$XLTOOL" bridge detach vifA xenbr0 2>&1)
+      "$PUB/xltool" bridge detach vifA xenbr0 2>&1)
 [ $? -eq 1 ] && [[ $out == *vifA*"not permitted"* ]] ||
     fail "unprivileged detach: $out"
 xl bridge detach vifA xenbr0 || fail "detach failed"
@@ -255,7 +292,7 @@ xl_fails "bridge delete xenbr0 --release" "$STATE" truncated
 cp state.good "$STATE"
 
 # The way back.
-xl bridge delete xenbr0 --release || fail "delete --release failed"
+reachable_during xl bridge delete xenbr0 --release
 same_as_orig "after delete --release"
 ping_host "after delete --release"
 echo "ok: delete --release restored the original state exactly"

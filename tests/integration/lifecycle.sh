@@ -61,8 +61,14 @@ x vcpu-list web | grep -q " 0 / all$" || fail "pin not shown: $(x vcpu-list web)
 x block-list web | grep -Eq '^51712 +0 +[0-9]+ +4 ' || fail "block-list: $(x block-list web)"
 x block-attach web "file:$IMG/disk2.img,xvdb,w" || fail "block-attach"
 x block-list web | grep -q '^51728 ' || fail "attached disk not listed"
+# The hot-plugged image is the domain's until detached.
+mkcfg other "disk = [ 'file:$IMG/disk2.img,xvda,w' ]"
+x create other.cfg 2>err && fail "attached image taken by another domain"
+grep -q "disk2.img is in use by another domain" err || fail "$(cat err)"
 x block-detach web xvdb || fail "block-detach"
 x block-list web | grep -q '^51728 ' && fail "detached disk still listed"
+wait_until 10 x create -q other.cfg 2>/dev/null || fail "image not released"
+x destroy other
 x network-list web | grep -Eq '^0   0  00:16:3e:[0-9a-f:]{8} +0 +4 ' ||
     fail "network-list: $(x network-list web)"
 x network-attach web mac=00:16:3e:01:02:03 bridge=nobr0 || fail "network-attach"
@@ -77,5 +83,14 @@ x dmesg | grep -q "domain $id (web) created" || fail "dmesg"
 x destroy web2 || fail "destroy"
 x list web2 2>err && fail "destroyed domain listed"
 grep -q "web2" err || fail "error does not name the domain: $(cat err)"
+# create -p: the guest has not booted until unpaused.
+mkcfg late
+x create -p late.cfg >/dev/null 2>&1 || fail "create -p"
+[ "$(state late)" = --p--- ] || fail "create -p state '$(state late)'"
+[ "$(field late 6)" = 0.0 ] || fail "paused-at-birth guest used CPU"
+x unpause late || fail "unpause late"
+guest late status | tr -d '\r' | grep -q '^Booting kernel' ||
+    fail "no boot log after unpause"
+x destroy late
 no_state_left
 exit 0

@@ -7,7 +7,7 @@
 . "$TOP/tests/integration/lifecycle.lib"
 SEND=$TOP/$BUILD/tests/sim_livesend
 
-mkcfg live "memory = 64"
+mkcfg live "memory = 64" "disk = [ 'file:$IMG/disk.img,xvda,w' ]"
 x create live.cfg >/dev/null 2>&1 || fail "create"
 guest live "dirty 64M/s" >/dev/null || fail "dirty"
 # Pre-copy must resend what the guest dirtied while a round ran.  Whether
@@ -28,8 +28,21 @@ tail -2 send.out | head -1 | grep -q 'suspended 1$' || fail "last round not stop
 "$SEND" live live.save >send.out || fail "live send: $(cat send.out)"
 sum=$(awk '/^checksum/ { print $2 }' send.out)
 [ "$(state live)" = ---ss- ] || fail "sent domain state '$(state live)'"
-x destroy live
-x restore live.save 2>/dev/null || fail "restore"
+
+# The receiving end of a migration on the same host: the copy comes up
+# paused although the source still holds the disk; the lock moves to the
+# copy when the source is destroyed, and never goes free in between.
+mkcfg intruder "disk = [ 'file:$IMG/disk.img,xvda,w' ]"
+x rename live live-src || fail "rename the source"
+x restore live.save 2>err && fail "restore took a disk in use"
+grep -q "in use by another domain" err || fail "restore: $(cat err)"
+"$SEND" --receive live.save copy >/dev/null || fail "migration receive"
+[ "$(state copy)" = --p--- ] || fail "received copy state '$(state copy)'"
+x create intruder.cfg 2>/dev/null && fail "disk free while both exist"
+x destroy live-src
+sleep 0.5
+x create intruder.cfg 2>/dev/null && fail "disk free after the source went"
+x rename copy live && x unpause live || fail "start the copy"
 guest live "dirty off" >/dev/null
 [ "$(checksum live)" = "$sum" ] || fail "memory differs after the live send"
 
