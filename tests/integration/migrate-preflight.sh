@@ -78,11 +78,18 @@ printf 'GET / HTTP/1.0\r\n\r\n' |
 printf '\0\1\0\0\377\377\377\377' |
     on A socat -t 2 - TCP:$IPB:$PORT >/dev/null 2>&1
 # Two silent connections fill max_concurrent; a third is turned away.
+for i in $(seq 1 100); do
+    [ -z "$(pgrep -P "$SERVER_B")" ] && break
+    sleep 0.05
+done
 on_bg /dev/null A socat -u TCP:$IPB:$PORT,connect-timeout=2 -
 s1=$BG
 on_bg /dev/null A socat -u TCP:$IPB:$PORT,connect-timeout=2 -
 s2=$BG
-sleep 0.5
+for i in $(seq 1 100); do
+    [ "$(pgrep -P "$SERVER_B" | wc -l)" -ge 2 ] && break
+    sleep 0.05
+done
 on A socat -t 2 - TCP:$IPB:$PORT </dev/null >"$T/out.busy" 2>&1
 grep -q "busy" "$T/out.busy" || fail "no busy answer: $(cat "$T/out.busy")"
 # The handshake timeout (5 s) frees both slots.
