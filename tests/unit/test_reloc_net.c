@@ -66,6 +66,36 @@ static void test_message_roundtrip(void **state)
     reloc_conn_close(&cb);
 }
 
+/* Into a caller's buffer when the payload fits; malloc'd otherwise. */
+static void test_recv_into(void **state)
+{
+    struct reloc_conn ca = { .peer = "a" }, cb = { .peer = "b" };
+    struct reloc_msg m = { 0 };
+    char err[XT_ERRLEN], *s = NULL;
+    uint8_t buf[64];
+
+    (void)state;
+    tcp_pair(&ca.fd, &cb.fd);
+    assert_int_equal(reloc_send_str(&ca, RELOC_ABORT, "short", err), 0);
+    assert_int_equal(reloc_send_str(&ca, RELOC_ABORT,
+                                    "a reason longer than the buffer given "
+                                    "to reloc_msg_recv_into, by a margin",
+                                    err), 0);
+    assert_int_equal(reloc_msg_recv_into(&cb, &m, buf, sizeof(buf), err),
+                     0);
+    assert_ptr_equal(m.data, buf);
+    assert_int_equal(reloc_str_decode(m.data, m.len, &s, err), 0);
+    assert_string_equal(s, "short");
+    free(s);
+    reloc_msg_dispose(&m);
+    assert_int_equal(reloc_msg_recv_into(&cb, &m, buf, 16, err), 0);
+    assert_ptr_not_equal(m.data, buf);
+    assert_int_equal(m.owned, 1);
+    reloc_msg_dispose(&m);
+    reloc_conn_close(&ca);
+    reloc_conn_close(&cb);
+}
+
 static void test_hostile_length(void **state)
 {
     struct reloc_conn cb = { .peer = "evil" };
@@ -147,6 +177,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_message_roundtrip),
+        cmocka_unit_test(test_recv_into),
         cmocka_unit_test(test_hostile_length),
         cmocka_unit_test(test_truncated_payload),
         cmocka_unit_test(test_silent_peer),
