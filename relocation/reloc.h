@@ -90,6 +90,8 @@ int reloc_tls_accept(struct reloc_tls *tls, struct reloc_conn *conn,
                      char *err);
 int reloc_tls_connect(struct reloc_tls *tls, struct reloc_conn *conn,
                       const char *host, char *err);
+/* "TLS_AES_128_GCM_SHA256", or "plain", for the logs. */
+const char *reloc_conn_cipher(const struct reloc_conn *conn);
 /* Closes conn (TLS close_notify if it can), leaving fd = -1. */
 void reloc_conn_close(struct reloc_conn *conn);
 int reloc_conn_read(struct reloc_conn *conn, void *buf, size_t n,

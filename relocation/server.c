@@ -260,8 +260,9 @@ static int serve_transfer(struct reloc_session *s, struct reloc_hello *h)
     if (accept_hello(s, h))
         return -1;
     alarm(0);
-    reloc_slog(s, LOG_INFO, "receiving %s from %s%s", s->name, s->conn.peer,
-               h->flags & RELOC_F_LIVE ? " (live)" : "");
+    reloc_slog(s, LOG_INFO, "receiving %s from %s (%s%s)", s->name,
+               s->conn.peer, h->flags & RELOC_F_LIVE ? "live, " : "",
+               reloc_conn_cipher(&s->conn));
     reloc_session_mark(s, "I");
     reloc_test_pause("server-receive");
     if (receive_framed(s, &domid, err)) {

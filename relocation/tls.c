@@ -539,3 +539,8 @@ int reloc_send_u32(struct reloc_conn *conn, uint16_t type, uint32_t v,
     reloc_buf_dispose(&b);
     return rc;
 }
+
+const char *reloc_conn_cipher(const struct reloc_conn *conn)
+{
+    return conn->ssl ? SSL_get_cipher_name(conn->ssl) : "plain";
+}
