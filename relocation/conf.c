@@ -293,16 +293,18 @@ int reloc_conf_load(struct reloc_conf *c, const char *path, char *err)
     const char *file = path;
     config_t cf;
     FILE *f = NULL;
-    int rc = -1;
+    int rc = -1, named = 1;
 
     if (!file)
         file = getenv("XLTOOL_CONF");
-    if (!file || !*file)
+    if (!file || !*file) {
         file = RELOC_DEFAULT_CONF;
+        named = 0;
+    }
     config_init(&cf);
     f = fopen(file, "r");
     if (!f) {
-        if (errno == ENOENT && !path) {
+        if (errno == ENOENT && !named) {
             rc = 0;
             goto out;
         }

@@ -41,9 +41,10 @@ struct reloc_conf {
 void reloc_conf_init(struct reloc_conf *c);
 void reloc_conf_dispose(struct reloc_conf *c);
 /*
- * Reads path, or $XLTOOL_CONF, or /etc/xen/xltool.conf.  A missing file
- * leaves the defaults (unless the path was given explicitly); any other
- * problem fails with "FILE:LINE: message" in err.
+ * Reads path, or $XLTOOL_CONF, or /etc/xen/xltool.conf.  A missing
+ * /etc/xen/xltool.conf leaves the defaults; a file named by path or
+ * $XLTOOL_CONF must exist.  Any problem fails with "FILE:LINE: message"
+ * in err.
  */
 int reloc_conf_load(struct reloc_conf *c, const char *path, char *err);
 /* 1 if the peer's address or name matches hosts_allow (or the list is
