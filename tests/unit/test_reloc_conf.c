@@ -162,6 +162,26 @@ static void test_missing_file(void **state)
     unsetenv("XLTOOL_CONF");
 }
 
+/* The shipped example reads cleanly (run-tests runs from the top). */
+static void test_example(void **state)
+{
+    struct reloc_conf c;
+    char err[XT_ERRLEN];
+
+    (void)state;
+    reloc_conf_init(&c);
+    if (access("examples/xltool.conf", R_OK)) {
+        reloc_conf_dispose(&c);
+        skip();
+    }
+    assert_int_equal(reloc_conf_load(&c, "examples/xltool.conf", err), 0);
+    assert_int_equal(c.port, 8002);
+    assert_non_null(c.cert);
+    assert_true(reloc_host_allowed(&c, "172.16.31.2", ""));
+    assert_false(reloc_host_allowed(&c, "172.16.32.2", ""));
+    reloc_conf_dispose(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -169,6 +189,7 @@ int main(void)
         cmocka_unit_test(test_full),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_example),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
