@@ -56,6 +56,30 @@ const struct cmd_spec cmd_table[] = {
      "-q, --quiet       Print nothing on success.\n"
      "-f FILE           Read the config from FILE (as xm and xl allow).\n"
      "vars              key=value pairs that override the file."},
+    {"migrate", main_migrate, CMD_MODIFIES,
+     "[-l|--live] [-p PORT] [-e] [--plain] [--json] [-s SSHCMD] <Domain> <host>",
+     "Migrate a domain to another host's relocation server.",
+     "-h                Print this help.\n"
+     "-l, --live        Live migration (iterative pre-copy); without it,\n"
+     "                  stop-and-copy.\n"
+     "-p, --port PORT   The relocation server's port (default: the\n"
+     "                  relocation group's port, 8002).\n"
+     "--plain           No TLS (the server must set allow_plain).\n"
+     "--json            Print the result as JSON.\n"
+     "-e                Accepted for xl compatibility; no effect.\n"
+     "-s SSHCMD         Speak xl's protocol through the command\n"
+     "                  \"SSHCMD <host> xltool migrate-receive\" (with an\n"
+     "                  empty SSHCMD, <host> is the command itself)."},
+    {"migrate-receive", main_migrate_receive, CMD_MODIFIES,
+     "[-F] [-e] [-d] [-p]",
+     "Receive one migration in xl's protocol on standard input and output.",
+     "-h                Print this help.\n"
+     "-F, -e, -d, -p    Accepted for xl compatibility; no effect."},
+    {"relocation-server", main_relocation_server, CMD_MODIFIES,
+     "[-F]",
+     "Serve incoming migrations, as configured in xltool.conf.",
+     "-h                Print this help.\n"
+     "-F                Stay in the foreground (for systemd)."},
     {"list", main_list, 0,
      "[-l] [-v] [Domain...]",
      "List domains, or the named ones.",

@@ -80,6 +80,9 @@ int xt_console(struct be *be, uint32_t domid, enum be_console_kind kind);
 /* Command handlers, one file per family. */
 int main_help(int argc, char **argv);
 int main_create(int argc, char **argv);
+int main_migrate(int argc, char **argv);
+int main_migrate_receive(int argc, char **argv);
+int main_relocation_server(int argc, char **argv);
 int main_list(int argc, char **argv);
 int main_console(int argc, char **argv);
 int main_destroy(int argc, char **argv);

@@ -1,0 +1,353 @@
+/*
+ * conf.c - the "relocation" group of xltool.conf (libconfig syntax), read
+ * strictly: unknown settings, wrong types, out-of-range numbers and bad
+ * regexes are errors reported as "FILE:LINE: message".
+ */
+#include <errno.h>
+#include <libconfig.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "reloc.h"
+#include "proto.h"
+
+void reloc_conf_init(struct reloc_conf *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->port = RELOC_DEFAULT_PORT;
+    c->max_concurrent = 4;
+    c->handshake_timeout = 10;
+    c->io_timeout = 30;
+    c->resolve_timeout = 60;
+}
+
+void reloc_conf_dispose(struct reloc_conf *c)
+{
+    int i;
+
+    for (i = 0; i < c->n_allow; i++) {
+        free(c->allow_src[i]);
+        regfree(&c->allow_re[i]);
+    }
+    free(c->allow_src);
+    free(c->allow_re);
+    free(c->file);
+    free(c->address);
+    free(c->cert);
+    free(c->key);
+    free(c->ca);
+    free(c->psk_file);
+    free(c->state_dir);
+    reloc_conf_init(c);
+}
+
+static int fail_at(const char *file, const config_setting_t *s, char *err,
+                   const char *msg)
+{
+    snprintf(err, XT_ERRLEN, "%s:%d: %s", file,
+             s ? config_setting_source_line(s) : 0, msg);
+    return -1;
+}
+
+static int get_str(const char *file, const config_setting_t *s, char **v_r,
+                   char *err)
+{
+    char msg[256];
+    const char *v;
+
+    if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+        snprintf(msg, sizeof(msg), "%s must be a string",
+                 config_setting_name(s));
+        return fail_at(file, s, err, msg);
+    }
+    v = config_setting_get_string(s);
+    if (!*v) {
+        snprintf(msg, sizeof(msg), "%s must not be empty",
+                 config_setting_name(s));
+        return fail_at(file, s, err, msg);
+    }
+    free(*v_r);
+    *v_r = strdup(v);
+    if (!*v_r)
+        return fail_at(file, s, err, "out of memory");
+    return 0;
+}
+
+static int get_int(const char *file, const config_setting_t *s, int min,
+                   int max, int *v_r, char *err)
+{
+    char msg[256];
+    long long v;
+
+    if (config_setting_type(s) != CONFIG_TYPE_INT &&
+        config_setting_type(s) != CONFIG_TYPE_INT64) {
+        snprintf(msg, sizeof(msg), "%s must be an integer",
+                 config_setting_name(s));
+        return fail_at(file, s, err, msg);
+    }
+    v = config_setting_get_int64(s);
+    if (v < min || v > max) {
+        snprintf(msg, sizeof(msg), "%s = %lld is out of range (%d to %d)",
+                 config_setting_name(s), v, min, max);
+        return fail_at(file, s, err, msg);
+    }
+    *v_r = (int)v;
+    return 0;
+}
+
+static int get_bool(const char *file, const config_setting_t *s, int *v_r,
+                    char *err)
+{
+    char msg[256];
+
+    if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+        snprintf(msg, sizeof(msg), "%s must be true or false",
+                 config_setting_name(s));
+        return fail_at(file, s, err, msg);
+    }
+    *v_r = config_setting_get_bool(s);
+    return 0;
+}
+
+/* Each regex is anchored, as xend anchored its hosts-allow patterns. */
+static int add_allow(struct reloc_conf *c, const char *file,
+                     const config_setting_t *s, char *err)
+{
+    char msg[400], rebuf[200], *anch = NULL;
+    const char *pat;
+    int rc = -1, ec;
+    size_t n;
+
+    if (config_setting_type(s) != CONFIG_TYPE_STRING)
+        return fail_at(file, s, err, "hosts_allow entries must be strings");
+    pat = config_setting_get_string(s);
+    n = strlen(pat) + 5;
+    anch = malloc(n);
+    if (!anch || snprintf(anch, n, "^(%s)$", pat) >= (int)n)
+        goto oom;
+    ec = regcomp(&c->allow_re[c->n_allow], anch, REG_EXTENDED | REG_NOSUB);
+    if (ec) {
+        regerror(ec, NULL, rebuf, sizeof(rebuf));
+        snprintf(msg, sizeof(msg), "hosts_allow: bad regex '%.80s': %s",
+                 pat, rebuf);
+        rc = fail_at(file, s, err, msg);
+        goto out;
+    }
+    c->allow_src[c->n_allow] = strdup(pat);
+    if (!c->allow_src[c->n_allow]) {
+        regfree(&c->allow_re[c->n_allow]);
+        goto oom;
+    }
+    c->n_allow++;
+    rc = 0;
+    goto out;
+oom:
+    rc = fail_at(file, s, err, "out of memory");
+out:
+    free(anch);
+    return rc;
+}
+
+static int get_allow(struct reloc_conf *c, const char *file,
+                     const config_setting_t *s, char *err)
+{
+    int i, n;
+
+    if (config_setting_type(s) != CONFIG_TYPE_LIST &&
+        config_setting_type(s) != CONFIG_TYPE_ARRAY)
+        return fail_at(file, s, err,
+                       "hosts_allow must be a list of regexes");
+    n = config_setting_length(s);
+    c->allow_src = calloc(n ? n : 1, sizeof(*c->allow_src));
+    c->allow_re = calloc(n ? n : 1, sizeof(*c->allow_re));
+    if (!c->allow_src || !c->allow_re)
+        return fail_at(file, s, err, "out of memory");
+    for (i = 0; i < n; i++)
+        if (add_allow(c, file, config_setting_get_elem(s, i), err))
+            return -1;
+    return 0;
+}
+
+static int unknown(const char *file, const config_setting_t *s,
+                   const char *group, char *err)
+{
+    char msg[256];
+
+    snprintf(msg, sizeof(msg), "unknown setting '%s' in %s",
+             config_setting_name(s) ? config_setting_name(s) : "?", group);
+    return fail_at(file, s, err, msg);
+}
+
+static int need_group(const char *file, const config_setting_t *s,
+                      char *err)
+{
+    char msg[256];
+
+    if (config_setting_is_group(s))
+        return 0;
+    snprintf(msg, sizeof(msg), "%s must be a group { ... }",
+             config_setting_name(s));
+    return fail_at(file, s, err, msg);
+}
+
+static int get_tls(struct reloc_conf *c, const char *file,
+                   const config_setting_t *g, char *err)
+{
+    const config_setting_t *s;
+    const char *k;
+    int i;
+
+    if (need_group(file, g, err))
+        return -1;
+    for (i = 0; (s = config_setting_get_elem(g, i)); i++) {
+        k = config_setting_name(s);
+        if (!strcmp(k, "cert")) {
+            if (get_str(file, s, &c->cert, err)) return -1;
+        } else if (!strcmp(k, "key")) {
+            if (get_str(file, s, &c->key, err)) return -1;
+        } else if (!strcmp(k, "ca")) {
+            if (get_str(file, s, &c->ca, err)) return -1;
+        } else {
+            return unknown(file, s, "relocation.tls", err);
+        }
+    }
+    if (!c->cert || !c->key || !c->ca)
+        return fail_at(file, g, err, "tls needs cert, key and ca");
+    return 0;
+}
+
+static int get_timeouts(struct reloc_conf *c, const char *file,
+                        const config_setting_t *g, char *err)
+{
+    const config_setting_t *s;
+    const char *k;
+    int i, rc;
+
+    if (need_group(file, g, err))
+        return -1;
+    for (i = 0; (s = config_setting_get_elem(g, i)); i++) {
+        k = config_setting_name(s);
+        if (!strcmp(k, "handshake"))
+            rc = get_int(file, s, 1, 3600, &c->handshake_timeout, err);
+        else if (!strcmp(k, "io"))
+            rc = get_int(file, s, 1, 3600, &c->io_timeout, err);
+        else if (!strcmp(k, "resolve"))
+            rc = get_int(file, s, 0, 86400, &c->resolve_timeout, err);
+        else
+            rc = unknown(file, s, "relocation.timeouts", err);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+static int get_setting(struct reloc_conf *c, const char *file,
+                       const config_setting_t *s, char *err)
+{
+    const char *k = config_setting_name(s);
+
+    if (!strcmp(k, "address"))
+        return get_str(file, s, &c->address, err);
+    if (!strcmp(k, "port"))
+        return get_int(file, s, 1, 65535, &c->port, err);
+    if (!strcmp(k, "hosts_allow"))
+        return get_allow(c, file, s, err);
+    if (!strcmp(k, "tls"))
+        return get_tls(c, file, s, err);
+    if (!strcmp(k, "psk_file"))
+        return get_str(file, s, &c->psk_file, err);
+    if (!strcmp(k, "allow_plain"))
+        return get_bool(file, s, &c->allow_plain, err);
+    if (!strcmp(k, "max_concurrent"))
+        return get_int(file, s, 1, 1024, &c->max_concurrent, err);
+    if (!strcmp(k, "timeouts"))
+        return get_timeouts(c, file, s, err);
+    if (!strcmp(k, "state_dir"))
+        return get_str(file, s, &c->state_dir, err);
+    return unknown(file, s, "relocation", err);
+}
+
+static int read_group(struct reloc_conf *c, const char *file,
+                      config_t *cf, char *err)
+{
+    const config_setting_t *g, *s;
+    int i;
+
+    g = config_lookup(cf, "relocation");
+    if (!g)
+        return 0;
+    if (need_group(file, g, err))
+        return -1;
+    for (i = 0; (s = config_setting_get_elem(g, i)); i++)
+        if (get_setting(c, file, s, err))
+            return -1;
+    if (c->cert && c->psk_file)
+        return fail_at(file, g, err,
+                       "relocation: give either tls or psk_file, not both");
+    return 0;
+}
+
+int reloc_conf_load(struct reloc_conf *c, const char *path, char *err)
+{
+    const char *file = path;
+    config_t cf;
+    FILE *f = NULL;
+    int rc = -1, named = 1;
+
+    if (!file)
+        file = getenv("XLTOOL_CONF");
+    if (!file || !*file) {
+        file = RELOC_DEFAULT_CONF;
+        named = 0;
+    }
+    config_init(&cf);
+    f = fopen(file, "r");
+    if (!f) {
+        if (errno == ENOENT && !named) {
+            rc = 0;
+            goto out;
+        }
+        snprintf(err, XT_ERRLEN, "%s: %s", file, strerror(errno));
+        goto out;
+    }
+    if (!config_read(&cf, f)) {
+        snprintf(err, XT_ERRLEN, "%s:%d: %s", file, config_error_line(&cf),
+                 config_error_text(&cf));
+        goto out;
+    }
+    c->file = strdup(file);
+    if (!c->file) {
+        snprintf(err, XT_ERRLEN, "out of memory");
+        goto out;
+    }
+    rc = read_group(c, file, &cf, err);
+out:
+    if (!rc && !c->state_dir) {
+        c->state_dir = strdup(RELOC_DEFAULT_STATE_DIR);
+        if (!c->state_dir) {
+            snprintf(err, XT_ERRLEN, "out of memory");
+            rc = -1;
+        }
+    }
+    if (f)
+        fclose(f);
+    config_destroy(&cf);
+    return rc;
+}
+
+int reloc_host_allowed(const struct reloc_conf *c, const char *addr,
+                       const char *name)
+{
+    int i;
+
+    if (c->n_allow == 0)
+        return 1;
+    for (i = 0; i < c->n_allow; i++) {
+        if (addr && *addr && !regexec(&c->allow_re[i], addr, 0, NULL, 0))
+            return 1;
+        if (name && *name && !regexec(&c->allow_re[i], name, 0, NULL, 0))
+            return 1;
+    }
+    return 0;
+}
