@@ -154,8 +154,11 @@ int reloc_receive_domain(struct reloc_session *s, int fd, const char *json,
     }
     if (config_for(json, incoming, &dc, err))
         goto out;
-    if (s->be->ops->receive(s->be, &dc, fd, BE_CREATE_PAUSED, domid_r,
-                            err)) {
+    /* The source may still hold the disk locks: the new domain takes
+     * them over when the source lets go. */
+    if (s->be->ops->receive(s->be, &dc, fd,
+                            BE_CREATE_PAUSED | BE_RECEIVE_MIGRATING,
+                            domid_r, err)) {
         char e2[XT_ERRLEN];
         reloc_settle(s->be, s->name, e2);
         goto out;
