@@ -156,6 +156,9 @@ make_psk() {
 start_server() {
     local h=$1 i hide=A
     [ "$h" = A ] && hide=B
+    # Empty the log first: on_bg truncates it only once its subshell
+    # runs, and the wait below must not read an earlier server's line.
+    : >"$T/$h/server.log"
     on_bg "$T/$h/server.log" $h unshare -m sh -c \
         "mount -t tmpfs none '$T/$hide/local' &&
          exec '$XLTOOL' relocation-server -F"
