@@ -390,34 +390,30 @@ static int nh_obj(const struct bridge_nh_rec *n, const char *nic,
     return 0;
 }
 
-static int route_set_addrs(const struct bridge_route_rec *r,
-                           struct rtnl_route *o)
+/* Sets one address of route O with SET; the route keeps its own ref. */
+static int route_set_addr(struct rtnl_route *o, const struct bridge_ip *ip,
+                          int (*set)(struct rtnl_route *, struct nl_addr *))
 {
     struct nl_addr *na;
     int e;
 
-    if (!(na = ip_to_nl(&r->dst)))
+    if (!(na = ip_to_nl(ip)))
         return -1;
-    e = rtnl_route_set_dst(o, na);
+    e = set(o, na);
     nl_addr_put(na);
-    if (e)
+    return e ? -1 : 0;
+}
+
+static int route_set_addrs(const struct bridge_route_rec *r,
+                           struct rtnl_route *o)
+{
+    if (route_set_addr(o, &r->dst, rtnl_route_set_dst))
         return -1;
-    if (r->has_src) {
-        if (!(na = ip_to_nl(&r->src)))
-            return -1;
-        e = rtnl_route_set_src(o, na);
-        nl_addr_put(na);
-        if (e)
-            return -1;
-    }
-    if (r->has_prefsrc) {
-        if (!(na = ip_to_nl(&r->prefsrc)))
-            return -1;
-        e = rtnl_route_set_pref_src(o, na);
-        nl_addr_put(na);
-        if (e)
-            return -1;
-    }
+    if (r->has_src && route_set_addr(o, &r->src, rtnl_route_set_src))
+        return -1;
+    if (r->has_prefsrc &&
+        route_set_addr(o, &r->prefsrc, rtnl_route_set_pref_src))
+        return -1;
     return 0;
 }
 

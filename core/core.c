@@ -104,6 +104,17 @@ void core_dominfo_list_free(struct be_dominfo *list, int n)
     free(list);
 }
 
+const struct be_dominfo *core_dominfo_find(const struct be_dominfo *list,
+                                           int n, uint32_t domid)
+{
+    int i;
+
+    for (i = 0; list && i < n; i++)
+        if (list[i].domid == domid)
+            return &list[i];
+    return NULL;
+}
+
 void core_vcpuinfo_list_free(struct be_vcpuinfo *list, int n)
 {
     int i;

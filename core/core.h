@@ -203,6 +203,9 @@ int core_host_is_dom0(void);
 int core_lookup(struct be *be, const char *spec, uint32_t *domid_r,
                 char *err);
 void core_dominfo_list_free(struct be_dominfo *list, int n);
+/* The entry of LIST (N entries) for DOMID, or NULL. */
+const struct be_dominfo *core_dominfo_find(const struct be_dominfo *list,
+                                           int n, uint32_t domid);
 void core_vcpuinfo_list_free(struct be_vcpuinfo *list, int n);
 void core_devinfo_list_free(struct be_devinfo *list, int n);
 

@@ -359,33 +359,59 @@ static int devinfo_path(struct be_devinfo *di, const char *kind,
     return 0;
 }
 
-int sim_disk_list(struct be *be, uint32_t domid, struct be_devinfo **l_r,
-                  int *n_r, char *err)
+/* One disk of C as `block-list` shows it; -1 when out of memory. */
+static int disk_info(const libxl_domain_config *c, int i, uint32_t domid,
+                     struct be_devinfo *di)
+{
+    di->devid = sim_vdev_devid(c->disks[i].vdev);
+    di->state = 4;
+    di->evtch = 10 + i;
+    di->rref_tx = 8 + i;
+    di->rref_rx = -1;
+    return devinfo_path(di, "vbd", domid);
+}
+
+/* One nic of C as `network-list` shows it; -1 when out of memory. */
+static int nic_info(const libxl_domain_config *c, int i, uint32_t domid,
+                    struct be_devinfo *di)
+{
+    di->devid = c->nics[i].devid;
+    di->state = 4;
+    di->evtch = 20 + i;
+    di->rref_tx = 768 + 2 * i;
+    di->rref_rx = 769 + 2 * i;
+    if (asprintf(&di->mac, LIBXL_MAC_FMT,
+                 LIBXL_MAC_BYTES(c->nics[i].mac)) < 0) {
+        di->mac = NULL;
+        return -1;
+    }
+    return devinfo_path(di, "vif", domid);
+}
+
+/* The disks (NICS == 0) or the nics of a domain, from its config. */
+static int dev_list(struct be *be, uint32_t domid, int nics,
+                    struct be_devinfo **l_r, int *n_r, char *err)
 {
     libxl_domain_config c;
     struct be_devinfo *l = NULL;
-    int i, rc = -1;
+    int i, n = 0, rc = -1;
 
     libxl_domain_config_init(&c);
     if (domid == 0 || sim_config_load((struct sim *)be, domid, &c, err)) {
         if (domid == 0)
-            sim_err(err, "Domain-0 has no virtual disks");
+            sim_err(err, "Domain-0 has no virtual %s",
+                    nics ? "nics" : "disks");
         goto out;
     }
-    l = calloc(c.num_disks + 1, sizeof(*l));
+    n = nics ? c.num_nics : c.num_disks;
+    l = calloc(n + 1, sizeof(*l));
     if (!l)
         goto oom;
-    for (i = 0; i < c.num_disks; i++) {
-        l[i].devid = sim_vdev_devid(c.disks[i].vdev);
-        l[i].state = 4;
-        l[i].evtch = 10 + i;
-        l[i].rref_tx = 8 + i;
-        l[i].rref_rx = -1;
-        if (devinfo_path(&l[i], "vbd", domid))
+    for (i = 0; i < n; i++)
+        if ((nics ? nic_info : disk_info)(&c, i, domid, &l[i]))
             goto oom;
-    }
     *l_r = l;
-    *n_r = c.num_disks;
+    *n_r = n;
     l = NULL;
     rc = 0;
     goto out;
@@ -393,9 +419,15 @@ oom:
     sim_err(err, "out of memory");
 out:
     if (l)
-        core_devinfo_list_free(l, c.num_disks);
+        core_devinfo_list_free(l, n);
     libxl_domain_config_dispose(&c);
     return rc;
+}
+
+int sim_disk_list(struct be *be, uint32_t domid, struct be_devinfo **l_r,
+                  int *n_r, char *err)
+{
+    return dev_list(be, domid, 0, l_r, n_r, err);
 }
 
 static int nic_add_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
@@ -471,45 +503,7 @@ int sim_nic_remove(struct be *be, uint32_t domid, libxl_device_nic *nic,
 int sim_nic_list(struct be *be, uint32_t domid, struct be_devinfo **l_r,
                  int *n_r, char *err)
 {
-    libxl_domain_config c;
-    struct be_devinfo *l = NULL;
-    int i, rc = -1;
-
-    libxl_domain_config_init(&c);
-    if (domid == 0 || sim_config_load((struct sim *)be, domid, &c, err)) {
-        if (domid == 0)
-            sim_err(err, "Domain-0 has no virtual nics");
-        goto out;
-    }
-    l = calloc(c.num_nics + 1, sizeof(*l));
-    if (!l)
-        goto oom;
-    for (i = 0; i < c.num_nics; i++) {
-        l[i].devid = c.nics[i].devid;
-        l[i].state = 4;
-        l[i].evtch = 20 + i;
-        l[i].rref_tx = 768 + 2 * i;
-        l[i].rref_rx = 769 + 2 * i;
-        if (asprintf(&l[i].mac, LIBXL_MAC_FMT,
-                     LIBXL_MAC_BYTES(c.nics[i].mac)) < 0) {
-            l[i].mac = NULL;
-            goto oom;
-        }
-        if (devinfo_path(&l[i], "vif", domid))
-            goto oom;
-    }
-    *l_r = l;
-    *n_r = c.num_nics;
-    l = NULL;
-    rc = 0;
-    goto out;
-oom:
-    sim_err(err, "out of memory");
-out:
-    if (l)
-        core_devinfo_list_free(l, c.num_nics);
-    libxl_domain_config_dispose(&c);
-    return rc;
+    return dev_list(be, domid, 1, l_r, n_r, err);
 }
 
 int sim_console_open(struct be *be, uint32_t domid, enum be_console_kind k,

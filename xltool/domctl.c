@@ -21,23 +21,26 @@ int xt_find_domain(struct be *be, const char *spec, uint32_t *domid_r)
     return 0;
 }
 
-typedef int dom_op(struct be *be, uint32_t domid, char *err);
+/*
+ * A backend call on one domain; arg is what the command parsed besides the
+ * domain (NULL when nothing).
+ */
+typedef int dom_op(struct be *be, uint32_t domid, const void *arg,
+                   char *err);
 
-/* The common shape: one domain argument, one backend call. */
-static int simple(int argc, char **argv, const char *cmd, dom_op *op)
+/* Opens the backend, finds the domain SPEC and runs OP on it. */
+static int on_domain(const char *cmd, const char *spec, dom_op *op,
+                     const void *arg)
 {
     char err[XT_ERRLEN];
     struct be *be = NULL;
     uint32_t domid;
-    int opt, rc = EXIT_FAIL;
+    int rc = EXIT_FAIL;
 
-    SWITCH_FOREACH_OPT(opt, "", NULL, cmd, 1) {
-    }
-    xt_check_max_args(argc, argv, 1, cmd);
     be = xt_backend();
-    if (!be || xt_find_domain(be, argv[optind], &domid))
+    if (!be || xt_find_domain(be, spec, &domid))
         goto out;
-    if (op(be, domid, err)) {
+    if (op(be, domid, arg, err)) {
         xt_err("%s: %s", cmd, err);
         goto out;
     }
@@ -47,18 +50,35 @@ out:
     return rc;
 }
 
-static int op_destroy(struct be *be, uint32_t domid, char *err)
+/* The common shape: one domain argument, one backend call. */
+static int simple(int argc, char **argv, const char *cmd, dom_op *op)
 {
+    int opt;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, cmd, 1) {
+    }
+    xt_check_max_args(argc, argv, 1, cmd);
+    return on_domain(cmd, argv[optind], op, NULL);
+}
+
+static int op_destroy(struct be *be, uint32_t domid, const void *arg,
+                      char *err)
+{
+    (void)arg;
     return be->ops->destroy(be, domid, err);
 }
 
-static int op_pause(struct be *be, uint32_t domid, char *err)
+static int op_pause(struct be *be, uint32_t domid, const void *arg,
+                    char *err)
 {
+    (void)arg;
     return be->ops->pause(be, domid, err);
 }
 
-static int op_unpause(struct be *be, uint32_t domid, char *err)
+static int op_unpause(struct be *be, uint32_t domid, const void *arg,
+                      char *err)
 {
+    (void)arg;
     return be->ops->unpause(be, domid, err);
 }
 
@@ -182,36 +202,38 @@ int main_reboot(int argc, char **argv)
     return shutdown_or_reboot(argc, argv, BE_REBOOT);
 }
 
+static int op_rename(struct be *be, uint32_t domid, const void *arg,
+                     char *err)
+{
+    return be->ops->rename(be, domid, arg, err);
+}
+
 int main_rename(int argc, char **argv)
 {
-    char err[XT_ERRLEN];
-    struct be *be = NULL;
-    uint32_t domid;
-    int opt, rc = EXIT_FAIL;
+    int opt;
 
     SWITCH_FOREACH_OPT(opt, "", NULL, "rename", 2) {
     }
     xt_check_max_args(argc, argv, 2, "rename");
-    be = xt_backend();
-    if (!be || xt_find_domain(be, argv[optind], &domid))
-        goto out;
-    if (be->ops->rename(be, domid, argv[optind + 1], err)) {
-        xt_err("rename: %s", err);
-        goto out;
-    }
-    rc = EXIT_OK;
-out:
-    core_close(be);
-    return rc;
+    return on_domain("rename", argv[optind], op_rename, argv[optind + 1]);
+}
+
+static int op_setmem(struct be *be, uint32_t domid, const void *arg,
+                     char *err)
+{
+    return be->ops->set_memory(be, domid, *(const uint64_t *)arg, err);
+}
+
+static int op_setmaxmem(struct be *be, uint32_t domid, const void *arg,
+                        char *err)
+{
+    return be->ops->set_maxmem(be, domid, *(const uint64_t *)arg, err);
 }
 
 static int memory(int argc, char **argv, const char *cmd, int max)
 {
-    char err[XT_ERRLEN];
-    struct be *be = NULL;
     uint64_t kb;
-    uint32_t domid;
-    int opt, rc = EXIT_FAIL;
+    int opt;
 
     SWITCH_FOREACH_OPT(opt, "", NULL, cmd, 2) {
     }
@@ -220,18 +242,8 @@ static int memory(int argc, char **argv, const char *cmd, int max)
         xt_err("%s: invalid memory size '%s'", cmd, argv[optind + 1]);
         return EXIT_USAGE;
     }
-    be = xt_backend();
-    if (!be || xt_find_domain(be, argv[optind], &domid))
-        goto out;
-    if ((max ? be->ops->set_maxmem : be->ops->set_memory)(be, domid, kb,
-                                                          err)) {
-        xt_err("%s: %s", cmd, err);
-        goto out;
-    }
-    rc = EXIT_OK;
-out:
-    core_close(be);
-    return rc;
+    return on_domain(cmd, argv[optind], max ? op_setmaxmem : op_setmem,
+                     &kb);
 }
 
 int main_memset(int argc, char **argv)
@@ -244,16 +256,19 @@ int main_memmax(int argc, char **argv)
     return memory(argc, argv, "mem-max", 1);
 }
 
+static int op_trigger(struct be *be, uint32_t domid, const void *arg,
+                      char *err)
+{
+    return be->ops->trigger(be, domid, *(const enum be_trigger *)arg, err);
+}
+
 int main_trigger(int argc, char **argv)
 {
     static const char *const names[] = {"power", "reset", "nmi"};
     static const enum be_trigger kinds[] = {BE_TRIGGER_POWER,
                                             BE_TRIGGER_RESET,
                                             BE_TRIGGER_NMI};
-    char err[XT_ERRLEN];
-    struct be *be = NULL;
-    uint32_t domid;
-    int opt, i, rc = EXIT_FAIL;
+    int opt, i;
 
     SWITCH_FOREACH_OPT(opt, "", NULL, "trigger", 2) {
     }
@@ -265,25 +280,18 @@ int main_trigger(int argc, char **argv)
                argv[optind + 1]);
         return EXIT_USAGE;
     }
-    be = xt_backend();
-    if (!be || xt_find_domain(be, argv[optind], &domid))
-        goto out;
-    if (be->ops->trigger(be, domid, kinds[i], err)) {
-        xt_err("trigger: %s", err);
-        goto out;
-    }
-    rc = EXIT_OK;
-out:
-    core_close(be);
-    return rc;
+    return on_domain("trigger", argv[optind], op_trigger, &kinds[i]);
+}
+
+static int op_sysrq(struct be *be, uint32_t domid, const void *arg,
+                    char *err)
+{
+    return be->ops->sysrq(be, domid, *(const char *)arg, err);
 }
 
 int main_sysrq(int argc, char **argv)
 {
-    char err[XT_ERRLEN];
-    struct be *be = NULL;
-    uint32_t domid;
-    int opt, rc = EXIT_FAIL;
+    int opt;
 
     SWITCH_FOREACH_OPT(opt, "", NULL, "sysrq", 2) {
     }
@@ -292,38 +300,22 @@ int main_sysrq(int argc, char **argv)
         xt_err("sysrq: the key must be one character");
         return EXIT_USAGE;
     }
-    be = xt_backend();
-    if (!be || xt_find_domain(be, argv[optind], &domid))
-        goto out;
-    if (be->ops->sysrq(be, domid, argv[optind + 1][0], err)) {
-        xt_err("sysrq: %s", err);
-        goto out;
-    }
-    rc = EXIT_OK;
-out:
-    core_close(be);
-    return rc;
+    return on_domain("sysrq", argv[optind], op_sysrq, argv[optind + 1]);
+}
+
+static int op_dumpcore(struct be *be, uint32_t domid, const void *arg,
+                       char *err)
+{
+    return be->ops->dump_core(be, domid, arg, err);
 }
 
 int main_dumpcore(int argc, char **argv)
 {
-    char err[XT_ERRLEN];
-    struct be *be = NULL;
-    uint32_t domid;
-    int opt, rc = EXIT_FAIL;
+    int opt;
 
     SWITCH_FOREACH_OPT(opt, "", NULL, "dump-core", 2) {
     }
     xt_check_max_args(argc, argv, 2, "dump-core");
-    be = xt_backend();
-    if (!be || xt_find_domain(be, argv[optind], &domid))
-        goto out;
-    if (be->ops->dump_core(be, domid, argv[optind + 1], err)) {
-        xt_err("dump-core: %s", err);
-        goto out;
-    }
-    rc = EXIT_OK;
-out:
-    core_close(be);
-    return rc;
+    return on_domain("dump-core", argv[optind], op_dumpcore,
+                     argv[optind + 1]);
 }

@@ -13,17 +13,6 @@
 
 #include <libxl_json.h>
 
-static const struct be_dominfo *find_info(const struct be_dominfo *l, int n,
-                                          uint32_t domid)
-{
-    int i;
-
-    for (i = 0; i < n; i++)
-        if (l[i].domid == domid)
-            return &l[i];
-    return NULL;
-}
-
 /* xl: r b p s, the shutdown reason letter, d. */
 void xt_state_xl(const struct be_dominfo *d, char out[7])
 {
@@ -172,7 +161,7 @@ int main_list(int argc, char **argv)
             goto out;
         for (nsel = 0, i = optind; i < argc; i++) {
             if (core_lookup(be, argv[i], &domid, err) ||
-                !(di = find_info(all, n, domid))) {
+                !(di = core_dominfo_find(all, n, domid))) {
                 xt_err("%s", err);
                 goto out;
             }
@@ -251,7 +240,7 @@ int main_domname(int argc, char **argv)
         xt_err("domname: %s", err);
         goto out;
     }
-    di = find_info(l, n, (uint32_t)id);
+    di = core_dominfo_find(l, n, (uint32_t)id);
     if (!di) {
         xt_err("domain %ld does not exist", id);
         goto out;
@@ -340,7 +329,7 @@ int main_uptime(int argc, char **argv)
         print_uptime(&l[i], shrt, now);
     for (i = optind; i < argc; i++) {
         if (core_lookup(be, argv[i], &domid, err) ||
-            !(di = find_info(l, n, domid))) {
+            !(di = core_dominfo_find(l, n, domid))) {
             xt_err("%s", err);
             goto out;
         }

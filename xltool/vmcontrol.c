@@ -49,6 +49,35 @@ static int print_json(libxl_domain_config *d_config)
     return EXIT_OK;
 }
 
+/* Builds the parsed domain on the backend, then attaches its console when
+ * asked.  Returns the command's exit status. */
+static int start_domain(libxl_domain_config *d_config, int paused,
+                        int console, int quiet)
+{
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    uint32_t domid;
+    int rc = EXIT_FAIL;
+
+    be = xt_backend();
+    if (!be)
+        goto out;
+    if (be->ops->create(be, d_config, paused ? BE_CREATE_PAUSED : 0,
+                        &domid, err)) {
+        xt_err("%s", err);
+        goto out;
+    }
+    if (!quiet)
+        printf("Started domain %s (id=%u)\n", d_config->c_info.name, domid);
+    rc = EXIT_OK;
+    if (console)
+        rc = xt_console(be, domid, BE_CONSOLE_DEFAULT);
+out:
+    if (be)
+        core_close(be);
+    return rc;
+}
+
 int main_create(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -58,11 +87,8 @@ int main_create(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     libxl_domain_config d_config;
-    char err[XT_ERRLEN];
     const char *file = NULL;
-    struct be *be = NULL;
     int dryrun = 0, paused = 0, console = 0, quiet = 0;
-    uint32_t domid;
     int opt, rc = EXIT_FAIL;
 
     libxl_domain_config_init(&d_config);
@@ -89,23 +115,8 @@ int main_create(int argc, char **argv)
         rc = print_json(&d_config);
         goto out;
     }
-
-    be = xt_backend();
-    if (!be)
-        goto out;
-    if (be->ops->create(be, &d_config, paused ? BE_CREATE_PAUSED : 0,
-                        &domid, err)) {
-        xt_err("%s", err);
-        goto out;
-    }
-    if (!quiet)
-        printf("Started domain %s (id=%u)\n", d_config.c_info.name, domid);
-    rc = EXIT_OK;
-    if (console)
-        rc = xt_console(be, domid, BE_CONSOLE_DEFAULT);
+    rc = start_domain(&d_config, paused, console, quiet);
 out:
-    if (be)
-        core_close(be);
     libxl_domain_config_dispose(&d_config);
     return rc;
 }

@@ -162,17 +162,6 @@ static void make_config(libxl_domain_config *c, const char *name,
     }
 }
 
-static const struct be_dominfo *find(struct be_dominfo *l, int n,
-                                     uint32_t domid)
-{
-    int i;
-
-    for (i = 0; i < n; i++)
-        if (l[i].domid == domid)
-            return &l[i];
-    return NULL;
-}
-
 static void test_create_destroy(void **state)
 {
     char err[XT_ERRLEN], kernel[300], disk[300];
@@ -194,7 +183,7 @@ static void test_create_destroy(void **state)
     assert_int_equal(S->be.ops->create(&S->be, &c, 0, &domid, err), 0);
     assert_int_equal(S->be.ops->list(&S->be, &l, &n, err), 0);
     assert_int_equal(n, 2);              /* Domain-0 and vm1 */
-    di = find(l, n, domid);
+    di = core_dominfo_find(l, n, domid);
     assert_non_null(di);
     assert_string_equal(di->name, "vm1");
     assert_int_equal(di->max_memkb, 8192);
@@ -219,7 +208,7 @@ static void test_create_destroy(void **state)
         usleep(10000);
     }
     assert_int_equal(S->be.ops->list(&S->be, &l, &n, err), 0);
-    di = find(l, n, domid);
+    di = core_dominfo_find(l, n, domid);
     assert_non_null(di);
     assert_true(di->state & BE_ST_CRASHED);
     assert_int_equal(di->shutdown_reason, LIBXL_SHUTDOWN_REASON_CRASH);
