@@ -10,6 +10,7 @@
 #ifndef XLTOOL_BRIDGE_H
 #define XLTOOL_BRIDGE_H
 
+#include <net/if.h>
 #include <stddef.h>
 
 /* Creates bridge br (nothing to do if it exists); with nic non-NULL,
@@ -33,5 +34,26 @@ int bridge_detach(const char *ifname, const char *br, char *err,
  */
 int bridge_tap_open(const char *name, const char *mac, const char *br,
                     int *fd_r, char *err, size_t errlen);
+
+/*
+ * Checks that name can be a network interface name: 1 to IFNAMSIZ - 1
+ * printable characters, none of them '/', ':', '%' or white space, and not
+ * "." or "..".  what ("bridge", "interface") goes into the message.
+ */
+int bridge_name_valid(const char *name, const char *what, char *err,
+                      size_t errlen);
+
+/* One bridge as "bridge list" shows it. */
+struct bridge_info {
+    char name[IFNAMSIZ];
+    char id[32];                 /* "8000.001122334455", as brctl shows */
+    int stp;                     /* STP enabled */
+    int nports;
+    char (*ports)[IFNAMSIZ];     /* sorted by name */
+};
+/* Every bridge of the current network namespace, sorted by name. */
+int bridge_list(struct bridge_info **list_r, int *n_r, char *err,
+                size_t errlen);
+void bridge_list_free(struct bridge_info *list, int n);
 
 #endif

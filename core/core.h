@@ -80,6 +80,15 @@ enum be_console_kind {
 };
 
 #define BE_CREATE_PAUSED   (1u << 0)
+/*
+ * Added, for receive: the stream comes from a live migration whose source
+ * may still hold the domain's disk images (on one host, or on storage
+ * both hosts lock).  Images locked elsewhere are then not an error: the
+ * new domain takes each lock over as soon as the source lets go of it
+ * (when it is destroyed).  Without it receive refuses such images, as
+ * create does.
+ */
+#define BE_RECEIVE_MIGRATING (1u << 2)
 #define BE_SEND_LIVE       (1u << 0)  /* iterative pre-copy */
 #define BE_SEND_CHECKPOINT (1u << 1)  /* leave the domain running afterwards */
 
@@ -163,6 +172,16 @@ struct be_ops {
     int (*sysrq)(struct be *be, uint32_t domid, char key, char *err);
     int (*dump_core)(struct be *be, uint32_t domid, const char *path,
                      char *err);
+
+    /*
+     * Added: the mandatory flag that marks this backend's memory stream in
+     * the xl save-file header (savefile.h): XL_MANDATORY_FLAG_STREAMv2
+     * for libxl's stream, XT_MANDATORY_FLAG_SIMSTREAM for the simulated
+     * one.  0 is read as XL_MANDATORY_FLAG_STREAMv2.  save and migrate
+     * write it; restore and the migration receiver refuse a stream whose
+     * flag is not this backend's.
+     */
+    uint32_t save_flags;
 };
 
 struct be {

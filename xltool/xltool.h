@@ -80,5 +80,56 @@ int xt_console(struct be *be, uint32_t domid, enum be_console_kind kind);
 /* Command handlers, one file per family. */
 int main_help(int argc, char **argv);
 int main_create(int argc, char **argv);
+int main_list(int argc, char **argv);
+int main_console(int argc, char **argv);
+int main_destroy(int argc, char **argv);
+int main_shutdown(int argc, char **argv);
+int main_reboot(int argc, char **argv);
+int main_pause(int argc, char **argv);
+int main_unpause(int argc, char **argv);
+int main_save(int argc, char **argv);
+int main_restore(int argc, char **argv);
+int main_rename(int argc, char **argv);
+int main_domid(int argc, char **argv);
+int main_domname(int argc, char **argv);
+int main_uptime(int argc, char **argv);
+int main_info(int argc, char **argv);
+int main_dmesg(int argc, char **argv);
+int main_memset(int argc, char **argv);
+int main_memmax(int argc, char **argv);
+int main_vcpuset(int argc, char **argv);
+int main_vcpulist(int argc, char **argv);
+int main_vcpupin(int argc, char **argv);
+int main_blockattach(int argc, char **argv);
+int main_blockdetach(int argc, char **argv);
+int main_blocklist(int argc, char **argv);
+int main_networkattach(int argc, char **argv);
+int main_networkdetach(int argc, char **argv);
+int main_networklist(int argc, char **argv);
+int main_trigger(int argc, char **argv);
+int main_sysrq(int argc, char **argv);
+int main_dumpcore(int argc, char **argv);
+int main_bridge(int argc, char **argv);
+int main_bridge_create(int argc, char **argv);
+int main_bridge_delete(int argc, char **argv);
+int main_bridge_list(int argc, char **argv);
+int main_bridge_attach(int argc, char **argv);
+int main_bridge_detach(int argc, char **argv);
+
+/* Resolves a domain named by name, domid or UUID; prints the error. */
+int xt_find_domain(struct be *be, const char *spec, uint32_t *domid_r);
+/* The six state letters of list: xl's (r b p s REASON d), xm's
+ * (r b p s c d). */
+void xt_state_xl(const struct be_dominfo *d, char out[7]);
+void xt_state_xm(const struct be_dominfo *d, char out[7]);
+/* xm list --long. */
+int xt_list_sxp(struct be *be, const struct be_dominfo *l, int n);
+/* The save-file header (saverestore.c), also for migration: the
+ * backend's stream flag, writing the header for a domain, and reading
+ * one back into a config.  Both print their errors. */
+uint32_t xt_stream_flag(const struct be *be);
+int xt_write_header(struct be *be, uint32_t domid, int fd, const char *dest);
+int xt_read_header(struct be *be, int fd, const char *src,
+                   libxl_domain_config *c);
 
 #endif

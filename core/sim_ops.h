@@ -1,0 +1,47 @@
+/*
+ * sim_ops.h - the simulated backend's operations on a running domain's
+ * memory, vcpus and devices, and on the host (sim_ops.c), for be_sim.c's
+ * operation table.
+ */
+#ifndef XLTOOL_SIM_OPS_H
+#define XLTOOL_SIM_OPS_H
+
+#include "sim.h"
+
+int sim_running(struct sim *s, uint32_t domid, struct sim_dom *d,
+                char *err);
+int sim_ctl(struct sim *s, uint32_t domid, const char *req, char *err);
+int sim_ctl_fd(struct sim *s, uint32_t domid, const char *req, int pass_fd,
+               char *err);
+
+int sim_set_memory(struct be *be, uint32_t domid, uint64_t kb, char *err);
+int sim_set_maxmem(struct be *be, uint32_t domid, uint64_t kb, char *err);
+int sim_set_vcpus(struct be *be, uint32_t domid, unsigned int n, char *err);
+int sim_vcpu_list(struct be *be, uint32_t domid, struct be_vcpuinfo **l_r,
+                  int *n_r, char *err);
+int sim_vcpu_pin(struct be *be, uint32_t domid, int vcpu,
+                 const libxl_bitmap *map, char *err);
+int sim_disk_add(struct be *be, uint32_t domid, libxl_device_disk *disk,
+                 char *err);
+int sim_disk_remove(struct be *be, uint32_t domid, libxl_device_disk *disk,
+                    char *err);
+int sim_disk_list(struct be *be, uint32_t domid, struct be_devinfo **l_r,
+                  int *n_r, char *err);
+int sim_nic_add(struct be *be, uint32_t domid, libxl_device_nic *nic,
+                char *err);
+int sim_nic_remove(struct be *be, uint32_t domid, libxl_device_nic *nic,
+                   char *err);
+int sim_nic_list(struct be *be, uint32_t domid, struct be_devinfo **l_r,
+                 int *n_r, char *err);
+int sim_console_open(struct be *be, uint32_t domid, enum be_console_kind k,
+                     int *fd_r, char *err);
+int sim_host_info(struct be *be, libxl_physinfo *phys,
+                  libxl_version_info *ver, char *err);
+int sim_dmesg(struct be *be, int clear, char **buf_r, char *err);
+int sim_trigger(struct be *be, uint32_t domid, enum be_trigger t,
+                char *err);
+int sim_sysrq(struct be *be, uint32_t domid, char key, char *err);
+int sim_dump_core_op(struct be *be, uint32_t domid, const char *path,
+                     char *err);
+
+#endif

@@ -1,0 +1,259 @@
+/*
+ * devices.c - block-attach, block-detach, block-list, network-attach,
+ * network-detach, network-list: virtual disks and nics of a running
+ * domain, listed in xl's formats.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxlutil.h>
+
+#include "xltool.h"
+
+int main_blockattach(int argc, char **argv)
+{
+    libxl_device_disk disk;
+    XLU_Config *cfg = NULL;
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    uint32_t domid;
+    int opt, rc = EXIT_FAIL;
+
+    libxl_device_disk_init(&disk);
+    SWITCH_FOREACH_OPT(opt, "", NULL, "block-attach", 2) {
+    }
+    cfg = xlu_cfg_init(stderr, "command line");
+    if (!cfg)
+        goto out;
+    /* xm's form "file:/img xvdb w" and xl's "file:/img,xvdb,w" both. */
+    if (xlu_disk_parse(cfg, argc - optind - 1,
+                       (const char *const *)argv + optind + 1, &disk)) {
+        xt_err("block-attach: invalid disk specification");
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    be = xt_backend();
+    if (!be || xt_find_domain(be, argv[optind], &domid))
+        goto out;
+    if (be->ops->disk_add(be, domid, &disk, err)) {
+        xt_err("block-attach: %s", err);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    if (cfg)
+        xlu_cfg_destroy(cfg);
+    libxl_device_disk_dispose(&disk);
+    core_close(be);
+    return rc;
+}
+
+int main_blockdetach(int argc, char **argv)
+{
+    libxl_device_disk disk;
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    uint32_t domid;
+    int opt, rc = EXIT_FAIL;
+
+    libxl_device_disk_init(&disk);
+    SWITCH_FOREACH_OPT(opt, "", NULL, "block-detach", 2) {
+    }
+    xt_check_max_args(argc, argv, 2, "block-detach");
+    be = xt_backend();
+    if (!be || xt_find_domain(be, argv[optind], &domid))
+        goto out;
+    disk.vdev = strdup(argv[optind + 1]);
+    if (!disk.vdev)
+        goto out;
+    if (be->ops->disk_remove(be, domid, &disk, err)) {
+        xt_err("block-detach: %s", err);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    libxl_device_disk_dispose(&disk);
+    core_close(be);
+    return rc;
+}
+
+static int list_devices(int argc, char **argv, const char *cmd, int nics)
+{
+    struct be_devinfo *l = NULL;
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    uint32_t domid;
+    int opt, n = 0, i, j, rc = EXIT_FAIL;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, cmd, 1) {
+    }
+    be = xt_backend();
+    if (!be)
+        goto out;
+    if (nics)
+        printf("%-3s %-2s %-17s %-6s %-5s %-6s %5s/%-5s %-30s\n", "Idx",
+               "BE", "Mac Addr.", "handle", "state", "evt-ch", "tx-",
+               "rx-ring-ref", "BE-path");
+    else
+        printf("%-5s %-3s %-6s %-5s %-6s %-8s %-30s\n", "Vdev", "BE",
+               "handle", "state", "evt-ch", "ring-ref", "BE-path");
+    for (i = optind; i < argc; i++) {
+        if (xt_find_domain(be, argv[i], &domid))
+            goto out;
+        if ((nics ? be->ops->nic_list : be->ops->disk_list)(be, domid, &l,
+                                                            &n, err)) {
+            xt_err("%s: %s", cmd, err);
+            goto out;
+        }
+        for (j = 0; j < n; j++) {
+            if (nics)
+                printf("%-3d %-2d %-17s %6d %5d %6d %5d/%-11d %-30s\n",
+                       l[j].devid, l[j].backend_id, l[j].mac ? l[j].mac : "",
+                       l[j].devid, l[j].state, l[j].evtch, l[j].rref_tx,
+                       l[j].rref_rx, l[j].be_path ? l[j].be_path : "");
+            else
+                printf("%-5d %-3d %-6d %-5d %-6d %-8d %-30s\n", l[j].devid,
+                       l[j].backend_id, (int)domid, l[j].state, l[j].evtch,
+                       l[j].rref_tx, l[j].be_path ? l[j].be_path : "");
+        }
+        core_devinfo_list_free(l, n);
+        l = NULL;
+        n = 0;
+    }
+    rc = EXIT_OK;
+out:
+    core_devinfo_list_free(l, n);
+    core_close(be);
+    return rc;
+}
+
+int main_blocklist(int argc, char **argv)
+{
+    return list_devices(argc, argv, "block-list", 0);
+}
+
+int main_networklist(int argc, char **argv)
+{
+    return list_devices(argc, argv, "network-list", 1);
+}
+
+static int parse_mac(const char *s, libxl_mac mac)
+{
+    unsigned int b[6];
+    char end;
+    int i;
+
+    if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+               &b[4], &b[5], &end) != 6)
+        return -1;
+    for (i = 0; i < 6; i++)
+        mac[i] = (uint8_t)b[i];
+    return 0;
+}
+
+static int set_str(char **field, const char *v)
+{
+    free(*field);
+    *field = strdup(v);
+    return *field ? 0 : -1;
+}
+
+/* One "key=value" of network-attach, as xl and xm took them. */
+static int nic_option(libxl_device_nic *nic, const char *arg)
+{
+    const char *v = strchr(arg, '=');
+    size_t k;
+
+    if (!v)
+        return -1;
+    k = v++ - arg;
+    if (k == 3 && !strncmp(arg, "mac", 3))
+        return parse_mac(v, nic->mac);
+    if (k == 6 && !strncmp(arg, "bridge", 6))
+        return set_str(&nic->bridge, v);
+    if (k == 2 && !strncmp(arg, "ip", 2))
+        return set_str(&nic->ip, v);
+    if (k == 7 && !strncmp(arg, "vifname", 7))
+        return set_str(&nic->ifname, v);
+    if (k == 6 && !strncmp(arg, "script", 6))
+        return set_str(&nic->script, v);
+    if (k == 5 && !strncmp(arg, "model", 5))
+        return set_str(&nic->model, v);
+    if (k == 4 && !strncmp(arg, "type", 4))
+        return strcmp(v, "vif") && strcmp(v, "ioemu") ? -1 : 0;
+    return -1;
+}
+
+int main_networkattach(int argc, char **argv)
+{
+    libxl_device_nic nic;
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    uint32_t domid;
+    int opt, i, rc = EXIT_FAIL;
+
+    libxl_device_nic_init(&nic);
+    SWITCH_FOREACH_OPT(opt, "", NULL, "network-attach", 1) {
+    }
+    for (i = optind + 1; i < argc; i++) {
+        if (nic_option(&nic, argv[i])) {
+            xt_err("network-attach: invalid argument '%s'", argv[i]);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+    }
+    be = xt_backend();
+    if (!be || xt_find_domain(be, argv[optind], &domid))
+        goto out;
+    if (be->ops->nic_add(be, domid, &nic, err)) {
+        xt_err("network-attach: %s", err);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    libxl_device_nic_dispose(&nic);
+    core_close(be);
+    return rc;
+}
+
+int main_networkdetach(int argc, char **argv)
+{
+    libxl_device_nic nic;
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    uint32_t domid;
+    long devid;
+    int opt, rc = EXIT_FAIL;
+
+    libxl_device_nic_init(&nic);
+    SWITCH_FOREACH_OPT(opt, "", NULL, "network-detach", 2) {
+    }
+    xt_check_max_args(argc, argv, 2, "network-detach");
+    if (strchr(argv[optind + 1], ':')) {
+        nic.devid = -1;
+        if (parse_mac(argv[optind + 1], nic.mac))
+            goto bad;
+    } else if (xt_parse_long(argv[optind + 1], 0, 65535, &devid) == 0) {
+        nic.devid = (int)devid;
+    } else {
+        goto bad;
+    }
+    be = xt_backend();
+    if (!be || xt_find_domain(be, argv[optind], &domid))
+        goto out;
+    if (be->ops->nic_remove(be, domid, &nic, err)) {
+        xt_err("network-detach: %s", err);
+        goto out;
+    }
+    rc = EXIT_OK;
+    goto out;
+bad:
+    xt_err("network-detach: '%s' is neither a device number nor a MAC",
+           argv[optind + 1]);
+    rc = EXIT_USAGE;
+out:
+    libxl_device_nic_dispose(&nic);
+    core_close(be);
+    return rc;
+}

@@ -1,0 +1,329 @@
+/*
+ * domctl.c - commands that act on one running domain: destroy, shutdown,
+ * reboot, pause, unpause, rename, mem-set, mem-max, trigger, sysrq and
+ * dump-core; and the domain lookup every command uses.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xltool.h"
+
+int xt_find_domain(struct be *be, const char *spec, uint32_t *domid_r)
+{
+    char err[XT_ERRLEN];
+
+    if (core_lookup(be, spec, domid_r, err)) {
+        xt_err("%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+typedef int dom_op(struct be *be, uint32_t domid, char *err);
+
+/* The common shape: one domain argument, one backend call. */
+static int simple(int argc, char **argv, const char *cmd, dom_op *op)
+{
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    uint32_t domid;
+    int opt, rc = EXIT_FAIL;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, cmd, 1) {
+    }
+    xt_check_max_args(argc, argv, 1, cmd);
+    be = xt_backend();
+    if (!be || xt_find_domain(be, argv[optind], &domid))
+        goto out;
+    if (op(be, domid, err)) {
+        xt_err("%s: %s", cmd, err);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    core_close(be);
+    return rc;
+}
+
+static int op_destroy(struct be *be, uint32_t domid, char *err)
+{
+    return be->ops->destroy(be, domid, err);
+}
+
+static int op_pause(struct be *be, uint32_t domid, char *err)
+{
+    return be->ops->pause(be, domid, err);
+}
+
+static int op_unpause(struct be *be, uint32_t domid, char *err)
+{
+    return be->ops->unpause(be, domid, err);
+}
+
+int main_destroy(int argc, char **argv)
+{
+    return simple(argc, argv, "destroy", op_destroy);
+}
+
+int main_pause(int argc, char **argv)
+{
+    return simple(argc, argv, "pause", op_pause);
+}
+
+int main_unpause(int argc, char **argv)
+{
+    return simple(argc, argv, "unpause", op_unpause);
+}
+
+/* Waits until none of the domains is still up: each has gone, or has
+ * stopped and been preserved. */
+static int wait_down(struct be *be, const uint32_t *ids, int n)
+{
+    struct be_dominfo *l;
+    char err[XT_ERRLEN];
+    int nl, i, j, up;
+
+    for (;;) {
+        if (be->ops->list(be, &l, &nl, err)) {
+            xt_err("%s", err);
+            return -1;
+        }
+        for (up = 0, i = 0; i < n; i++)
+            for (j = 0; j < nl; j++)
+                if (l[j].domid == ids[i] &&
+                    !(l[j].state & (BE_ST_SHUTDOWN | BE_ST_DYING)))
+                    up++;
+        core_dominfo_list_free(l, nl);
+        if (!up)
+            return 0;
+        usleep(100000);
+    }
+}
+
+static int all_domains(struct be *be, uint32_t **ids_r, int *n_r)
+{
+    struct be_dominfo *l;
+    char err[XT_ERRLEN];
+    uint32_t *ids;
+    int nl, i;
+
+    if (be->ops->list(be, &l, &nl, err)) {
+        xt_err("%s", err);
+        return -1;
+    }
+    ids = calloc(nl + 1, sizeof(*ids));
+    *n_r = 0;
+    for (i = 0; ids && i < nl; i++)
+        if (l[i].domid != 0 &&
+            !(l[i].state & (BE_ST_SHUTDOWN | BE_ST_DYING)))
+            ids[(*n_r)++] = l[i].domid;
+    core_dominfo_list_free(l, nl);
+    *ids_r = ids;
+    return ids ? 0 : -1;
+}
+
+static int shutdown_or_reboot(int argc, char **argv, enum be_shutdown_kind k)
+{
+    static const struct option longopts[] = {
+        {"all", no_argument, NULL, 'a'},
+        {"wait", no_argument, NULL, 'w'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *cmd = k == BE_REBOOT ? "reboot" : "shutdown";
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    uint32_t *ids = NULL;
+    int opt, all = 0, wait = 0, n = 0, i, rc = EXIT_FAIL;
+
+    SWITCH_FOREACH_OPT(opt, "aw", longopts, cmd, 0) {
+    case 'a': all = 1; break;
+    case 'w': wait = 1; break;
+    }
+    if (all == (optind < argc)) {
+        xt_err("%s: give either -a or one domain", cmd);
+        cmd_print_usage(stderr, cmd_lookup(cmd));
+        return EXIT_USAGE;
+    }
+    xt_check_max_args(argc, argv, 1, cmd);
+    be = xt_backend();
+    if (!be)
+        goto out;
+    if (all ? all_domains(be, &ids, &n) : !(ids = calloc(1, sizeof(*ids))))
+        goto out;
+    if (!all && xt_find_domain(be, argv[optind], &ids[n++]))
+        goto out;
+    for (i = 0; i < n; i++) {
+        fprintf(stderr, "%s domain %u\n", k == BE_REBOOT ? "Rebooting" :
+                "Shutting down", ids[i]);
+        if (be->ops->shutdown(be, ids[i], k, err)) {
+            xt_err("%s: %s", cmd, err);
+            goto out;
+        }
+    }
+    if (wait && wait_down(be, ids, n))
+        goto out;
+    rc = EXIT_OK;
+out:
+    free(ids);
+    core_close(be);
+    return rc;
+}
+
+int main_shutdown(int argc, char **argv)
+{
+    return shutdown_or_reboot(argc, argv, BE_POWEROFF);
+}
+
+int main_reboot(int argc, char **argv)
+{
+    return shutdown_or_reboot(argc, argv, BE_REBOOT);
+}
+
+int main_rename(int argc, char **argv)
+{
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    uint32_t domid;
+    int opt, rc = EXIT_FAIL;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, "rename", 2) {
+    }
+    xt_check_max_args(argc, argv, 2, "rename");
+    be = xt_backend();
+    if (!be || xt_find_domain(be, argv[optind], &domid))
+        goto out;
+    if (be->ops->rename(be, domid, argv[optind + 1], err)) {
+        xt_err("rename: %s", err);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    core_close(be);
+    return rc;
+}
+
+static int memory(int argc, char **argv, const char *cmd, int max)
+{
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    uint64_t kb;
+    uint32_t domid;
+    int opt, rc = EXIT_FAIL;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, cmd, 2) {
+    }
+    xt_check_max_args(argc, argv, 2, cmd);
+    if (xt_parse_memkb(argv[optind + 1], 'm', &kb)) {
+        xt_err("%s: invalid memory size '%s'", cmd, argv[optind + 1]);
+        return EXIT_USAGE;
+    }
+    be = xt_backend();
+    if (!be || xt_find_domain(be, argv[optind], &domid))
+        goto out;
+    if ((max ? be->ops->set_maxmem : be->ops->set_memory)(be, domid, kb,
+                                                          err)) {
+        xt_err("%s: %s", cmd, err);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    core_close(be);
+    return rc;
+}
+
+int main_memset(int argc, char **argv)
+{
+    return memory(argc, argv, "mem-set", 0);
+}
+
+int main_memmax(int argc, char **argv)
+{
+    return memory(argc, argv, "mem-max", 1);
+}
+
+int main_trigger(int argc, char **argv)
+{
+    static const char *const names[] = {"power", "reset", "nmi"};
+    static const enum be_trigger kinds[] = {BE_TRIGGER_POWER,
+                                            BE_TRIGGER_RESET,
+                                            BE_TRIGGER_NMI};
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    uint32_t domid;
+    int opt, i, rc = EXIT_FAIL;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, "trigger", 2) {
+    }
+    xt_check_max_args(argc, argv, 3, "trigger");
+    for (i = 0; i < 3 && strcmp(argv[optind + 1], names[i]); i++)
+        ;
+    if (i == 3) {
+        xt_err("trigger: unknown trigger '%s' (power, reset or nmi)",
+               argv[optind + 1]);
+        return EXIT_USAGE;
+    }
+    be = xt_backend();
+    if (!be || xt_find_domain(be, argv[optind], &domid))
+        goto out;
+    if (be->ops->trigger(be, domid, kinds[i], err)) {
+        xt_err("trigger: %s", err);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    core_close(be);
+    return rc;
+}
+
+int main_sysrq(int argc, char **argv)
+{
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    uint32_t domid;
+    int opt, rc = EXIT_FAIL;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, "sysrq", 2) {
+    }
+    xt_check_max_args(argc, argv, 2, "sysrq");
+    if (strlen(argv[optind + 1]) != 1) {
+        xt_err("sysrq: the key must be one character");
+        return EXIT_USAGE;
+    }
+    be = xt_backend();
+    if (!be || xt_find_domain(be, argv[optind], &domid))
+        goto out;
+    if (be->ops->sysrq(be, domid, argv[optind + 1][0], err)) {
+        xt_err("sysrq: %s", err);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    core_close(be);
+    return rc;
+}
+
+int main_dumpcore(int argc, char **argv)
+{
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    uint32_t domid;
+    int opt, rc = EXIT_FAIL;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, "dump-core", 2) {
+    }
+    xt_check_max_args(argc, argv, 2, "dump-core");
+    be = xt_backend();
+    if (!be || xt_find_domain(be, argv[optind], &domid))
+        goto out;
+    if (be->ops->dump_core(be, domid, argv[optind + 1], err)) {
+        xt_err("dump-core: %s", err);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    core_close(be);
+    return rc;
+}

@@ -1,0 +1,157 @@
+/*
+ * info.c - info and dmesg: facts about the host and the hypervisor, in
+ * xl's "key                    : value" layout (which xm also used).
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "xltool.h"
+
+static const char *info_key;   /* print only this key's value */
+
+static void line(const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void line(const char *key, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (info_key && strcmp(info_key, key))
+        return;
+    if (!info_key)
+        printf("%-23s: ", key);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+}
+
+static void host_lines(const libxl_physinfo *p)
+{
+    struct utsname u;
+    char caps[64];
+
+    if (uname(&u) == 0) {
+        line("host", "%s", u.nodename);
+        line("release", "%s", u.release);
+        line("version", "%s", u.version);
+        line("machine", "%s", u.machine);
+    }
+    line("nr_cpus", "%d", p->nr_cpus);
+    line("max_cpu_id", "%d", p->max_cpu_id);
+    line("nr_nodes", "%d", p->nr_nodes);
+    line("cores_per_socket", "%d", p->cores_per_socket);
+    line("threads_per_core", "%d", p->threads_per_core);
+    line("cpu_mhz", "%d.%03d", p->cpu_khz / 1000, p->cpu_khz % 1000);
+    line("hw_caps", "%08x:%08x:%08x:%08x:%08x:%08x:%08x:%08x",
+         p->hw_cap[0], p->hw_cap[1], p->hw_cap[2], p->hw_cap[3],
+         p->hw_cap[4], p->hw_cap[5], p->hw_cap[6], p->hw_cap[7]);
+    /* xl prints the flags each with a leading blank, right after ':'. */
+    snprintf(caps, sizeof(caps), "%s%s%s%s", p->cap_pv ? " pv" : "",
+             p->cap_hvm ? " hvm" : "",
+             p->cap_hvm_directio ? " hvm_directio" : "",
+             p->cap_hap ? " hap" : "");
+    line("virt_caps", "%s", caps[0] ? caps + 1 : "");
+}
+
+static void mem_lines(const libxl_physinfo *p, const libxl_version_info *v)
+{
+    uint64_t per_mb = (1 << 20) / (v->pagesize ? v->pagesize : 4096);
+
+    line("total_memory", "%" PRIu64, p->total_pages / per_mb);
+    line("free_memory", "%" PRIu64,
+         (p->free_pages - p->outstanding_pages) / per_mb);
+    line("sharing_freed_memory", "%" PRIu64, p->sharing_freed_pages / per_mb);
+    line("sharing_used_memory", "%" PRIu64, p->sharing_used_frames / per_mb);
+    line("outstanding_claims", "%" PRIu64, p->outstanding_pages / per_mb);
+    line("free_cpus", "%d", p->nr_cpus);
+}
+
+static void xen_lines(const libxl_version_info *v)
+{
+#define S(x) ((x) ? (x) : "")
+    line("xen_major", "%d", v->xen_version_major);
+    line("xen_minor", "%d", v->xen_version_minor);
+    line("xen_extra", "%s", S(v->xen_version_extra));
+    line("xen_version", "%d.%d%s", v->xen_version_major,
+         v->xen_version_minor, S(v->xen_version_extra));
+    line("xen_caps", "%s", S(v->capabilities));
+    line("xen_scheduler", "%s", "credit2");
+    line("xen_pagesize", "%u", v->pagesize);
+    line("platform_params", "virt_start=0x%" PRIx64, v->virt_start);
+    line("xen_changeset", "%s", S(v->changeset));
+    line("xen_commandline", "%s", S(v->commandline));
+    line("cc_compiler", "%s", S(v->compiler));
+    line("cc_compile_by", "%s", S(v->compile_by));
+    line("cc_compile_domain", "%s", S(v->compile_domain));
+    line("cc_compile_date", "%s", S(v->compile_date));
+    line("build_id", "%s", S(v->build_id));
+    line("xend_config_format", "4");
+#undef S
+}
+
+int main_info(int argc, char **argv)
+{
+    libxl_physinfo phys;
+    libxl_version_info ver;
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    int opt, rc = EXIT_FAIL;
+
+    libxl_physinfo_init(&phys);
+    libxl_version_info_init(&ver);
+    SWITCH_FOREACH_OPT(opt, "", NULL, "info", 0) {
+    }
+    xt_check_max_args(argc, argv, 1, "info");
+    if (optind < argc)
+        info_key = argv[optind];
+    be = xt_backend();
+    if (!be)
+        goto out;
+    if (be->ops->host_info(be, &phys, &ver, err)) {
+        xt_err("info: %s", err);
+        goto out;
+    }
+    host_lines(&phys);
+    mem_lines(&phys, &ver);
+    xen_lines(&ver);
+    rc = EXIT_OK;
+out:
+    libxl_physinfo_dispose(&phys);
+    libxl_version_info_dispose(&ver);
+    core_close(be);
+    return rc;
+}
+
+int main_dmesg(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"clear", no_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    char err[XT_ERRLEN], *buf = NULL;
+    struct be *be = NULL;
+    int opt, clear = 0, rc = EXIT_FAIL;
+
+    SWITCH_FOREACH_OPT(opt, "c", longopts, "dmesg", 0) {
+    case 'c': clear = 1; break;
+    }
+    xt_check_max_args(argc, argv, 0, "dmesg");
+    be = xt_backend();
+    if (!be)
+        goto out;
+    if (be->ops->dmesg(be, clear, &buf, err)) {
+        xt_err("dmesg: %s", err);
+        goto out;
+    }
+    fputs(buf, stdout);
+    rc = EXIT_OK;
+out:
+    free(buf);
+    core_close(be);
+    return rc;
+}

@@ -1,0 +1,354 @@
+/*
+ * list.c - list, domid, domname, uptime: what runs and since when, in
+ * xl's formats, or in xm's when invoked as xm (scripts parse these lines,
+ * so they match the originals column for column).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "xltool.h"
+
+#include <libxl_json.h>
+
+static const struct be_dominfo *find_info(const struct be_dominfo *l, int n,
+                                          uint32_t domid)
+{
+    int i;
+
+    for (i = 0; i < n; i++)
+        if (l[i].domid == domid)
+            return &l[i];
+    return NULL;
+}
+
+/* xl: r b p s, the shutdown reason letter, d. */
+void xt_state_xl(const struct be_dominfo *d, char out[7])
+{
+    static const char reasons[] = "-rscwS";
+    int r = d->state & BE_ST_SHUTDOWN ? d->shutdown_reason : 0;
+
+    out[0] = d->state & BE_ST_RUNNING ? 'r' : '-';
+    out[1] = d->state & BE_ST_BLOCKED ? 'b' : '-';
+    out[2] = d->state & BE_ST_PAUSED ? 'p' : '-';
+    out[3] = d->state & BE_ST_SHUTDOWN ? 's' : '-';
+    out[4] = r >= 0 && r < (int)sizeof(reasons) - 1 ? reasons[r] : '?';
+    out[5] = d->state & BE_ST_DYING ? 'd' : '-';
+    out[6] = '\0';
+}
+
+/* xm: running, blocked, paused, shutdown, crashed, dying. */
+void xt_state_xm(const struct be_dominfo *d, char out[7])
+{
+    static const char letters[] = "rbpscd";
+    static const unsigned int bits[] = {BE_ST_RUNNING, BE_ST_BLOCKED,
+        BE_ST_PAUSED, BE_ST_SHUTDOWN, BE_ST_CRASHED, BE_ST_DYING};
+    int i;
+
+    for (i = 0; i < 6; i++)
+        out[i] = d->state & bits[i] ? letters[i] : '-';
+    out[6] = '\0';
+}
+
+static void list_brief_xl(const struct be_dominfo *l, int n, int verbose)
+{
+    char st[7], uuid[40];
+    int i;
+
+    printf("Name                                        ID   Mem VCPUs\t"
+           "State\tTime(s)");
+    if (verbose)
+        printf("   UUID                            Reason-Code\t"
+               "Security Label");
+    printf("\n");
+    for (i = 0; i < n; i++) {
+        xt_state_xl(&l[i], st);
+        printf("%-40s %5d %5lu %5d     %s  %8.1f", l[i].name,
+               (int)l[i].domid, (unsigned long)(l[i].current_memkb / 1024),
+               (int)l[i].vcpu_online, st,
+               (float)l[i].cpu_time_ns / 1e9);
+        if (verbose) {
+            snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
+                     LIBXL_UUID_BYTES(l[i].uuid));
+            printf(" %s", uuid);
+            if (l[i].state & BE_ST_SHUTDOWN)
+                printf(" %8x", l[i].shutdown_reason);
+            else
+                printf(" %8s", "-");
+            printf(" %16s", "-");
+        }
+        printf("\n");
+    }
+}
+
+static void list_brief_xm(const struct be_dominfo *l, int n)
+{
+    char st[7], id[16];
+    int i;
+
+    printf("%-40s %5s %5s %5s %10s %9s\n", "Name", "ID", "Mem", "VCPUs",
+           "State", "Time(s)");
+    for (i = 0; i < n; i++) {
+        xt_state_xm(&l[i], st);
+        snprintf(id, sizeof(id), "%u", l[i].domid);
+        printf("%-40s %5s %5d %5d %10s %8.1f\n", l[i].name, id,
+               (int)(l[i].current_memkb / 1024), (int)l[i].vcpu_online, st,
+               (double)l[i].cpu_time_ns / 1e9);
+    }
+}
+
+static int list_long_xl(struct be *be, const struct be_dominfo *l, int n)
+{
+    libxl_domain_config c;
+    char err[XT_ERRLEN];
+    const unsigned char *buf;
+    size_t len;
+    yajl_gen g = libxl_yajl_gen_alloc(NULL);
+    int i, rc = EXIT_FAIL;
+
+    if (!g || yajl_gen_array_open(g) != yajl_gen_status_ok)
+        goto out;
+    for (i = 0; i < n; i++) {
+        libxl_domain_config_init(&c);
+        if (be->ops->get_config(be, l[i].domid, &c, err)) {
+            libxl_domain_config_dispose(&c);
+            continue;      /* as xl: a domain without config is skipped */
+        }
+        if (yajl_gen_map_open(g) ||
+            yajl_gen_string(g, (const unsigned char *)"domid", 5) ||
+            yajl_gen_integer(g, l[i].domid) ||
+            yajl_gen_string(g, (const unsigned char *)"config", 6) ||
+            libxl_domain_config_gen_json(g, &c) || yajl_gen_map_close(g)) {
+            libxl_domain_config_dispose(&c);
+            goto out;
+        }
+        libxl_domain_config_dispose(&c);
+    }
+    if (yajl_gen_array_close(g) || yajl_gen_get_buf(g, &buf, &len))
+        goto out;
+    printf("%s\n", buf);
+    rc = EXIT_OK;
+out:
+    if (rc)
+        xt_err("list: cannot format the domain configs as JSON");
+    if (g)
+        yajl_gen_free(g);
+    return rc;
+}
+
+int main_list(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"long", no_argument, NULL, 'l'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct be_dominfo *all = NULL, *sel = NULL;
+    const struct be_dominfo *di;
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    int opt, n = 0, nsel = 0, i, lng = 0, verbose = 0, rc = EXIT_FAIL;
+    uint32_t domid;
+
+    SWITCH_FOREACH_OPT(opt, "lv", longopts, "list", 0) {
+    case 'l': lng = 1; break;
+    case 'v': verbose = 1; break;
+    }
+    be = xt_backend();
+    if (!be)
+        goto out;
+    if (be->ops->list(be, &all, &n, err)) {
+        xt_err("list: %s", err);
+        goto out;
+    }
+    sel = all;
+    nsel = n;
+    if (optind < argc) {
+        sel = calloc(argc - optind, sizeof(*sel));
+        if (!sel)
+            goto out;
+        for (nsel = 0, i = optind; i < argc; i++) {
+            if (core_lookup(be, argv[i], &domid, err) ||
+                !(di = find_info(all, n, domid))) {
+                xt_err("%s", err);
+                goto out;
+            }
+            sel[nsel++] = *di;
+        }
+    }
+    if (lng && !xt_xm_mode)
+        rc = list_long_xl(be, sel, nsel);
+    else if (lng)
+        rc = xt_list_sxp(be, sel, nsel);
+    else {
+        if (xt_xm_mode)
+            list_brief_xm(sel, nsel);
+        else
+            list_brief_xl(sel, nsel, verbose);
+        rc = EXIT_OK;
+    }
+out:
+    if (sel != all)
+        free(sel);
+    core_dominfo_list_free(all, n);
+    core_close(be);
+    return rc;
+}
+
+int main_domid(int argc, char **argv)
+{
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    struct be_dominfo *l = NULL;
+    int opt, n = 0, i, rc = EXIT_FAIL;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, "domid", 1) {
+    }
+    xt_check_max_args(argc, argv, 1, "domid");
+    be = xt_backend();
+    if (!be)
+        goto out;
+    if (be->ops->list(be, &l, &n, err)) {
+        xt_err("domid: %s", err);
+        goto out;
+    }
+    for (i = 0; i < n; i++)
+        if (!strcmp(l[i].name, argv[optind])) {
+            printf("%u\n", l[i].domid);
+            rc = EXIT_OK;
+            goto out;
+        }
+    xt_err("domain '%s' does not exist", argv[optind]);
+out:
+    core_dominfo_list_free(l, n);
+    core_close(be);
+    return rc;
+}
+
+int main_domname(int argc, char **argv)
+{
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    struct be_dominfo *l = NULL;
+    const struct be_dominfo *di;
+    int opt, n = 0, rc = EXIT_FAIL;
+    long id;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, "domname", 1) {
+    }
+    xt_check_max_args(argc, argv, 1, "domname");
+    if (xt_parse_long(argv[optind], 0, UINT32_MAX, &id)) {
+        xt_err("domname: '%s' is not a domain id", argv[optind]);
+        return EXIT_USAGE;
+    }
+    be = xt_backend();
+    if (!be)
+        goto out;
+    if (be->ops->list(be, &l, &n, err)) {
+        xt_err("domname: %s", err);
+        goto out;
+    }
+    di = find_info(l, n, (uint32_t)id);
+    if (!di) {
+        xt_err("domain %ld does not exist", id);
+        goto out;
+    }
+    printf("%s\n", di->name);
+    rc = EXIT_OK;
+out:
+    core_dominfo_list_free(l, n);
+    core_close(be);
+    return rc;
+}
+
+static void uptime_string(unsigned long up, int shrt, char *buf, size_t len)
+{
+    int day = up / 86400, hour = up % 86400 / 3600, min = up % 3600 / 60;
+    int sec = up % 60;
+    const char *days = day > 1 ? " days, " : " day, ";
+
+    if (day == 0 && shrt)
+        snprintf(buf, len, "%2d:%02d", hour, min);
+    else if (day == 0)
+        snprintf(buf, len, "%2d:%02d:%02d", hour, min, sec);
+    else if (shrt)
+        snprintf(buf, len, "%d%s%2d:%02d", day, days, hour, min);
+    else
+        snprintf(buf, len, "%d%s%2d:%02d:%02d", day, days, hour, min, sec);
+}
+
+static unsigned long host_uptime(void)
+{
+    double up = 0;
+    FILE *f = fopen("/proc/uptime", "re");
+
+    if (f) {
+        if (fscanf(f, "%lf", &up) != 1)
+            up = 0;
+        fclose(f);
+    }
+    return (unsigned long)up;
+}
+
+static void print_uptime(const struct be_dominfo *d, int shrt, time_t now)
+{
+    char up[64], clock[16];
+    unsigned long secs;
+    struct tm tm;
+
+    if (d->domid == 0)
+        secs = host_uptime();
+    else
+        secs = d->start_time && (uint64_t)now > d->start_time ?
+               (unsigned long)(now - d->start_time) : 0;
+    uptime_string(secs, shrt, up, sizeof(up));
+    if (shrt) {
+        localtime_r(&now, &tm);
+        strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
+        printf(" %s up %s, %s (%u)\n", clock, up, d->name, d->domid);
+    } else {
+        printf("%-33s %4u %s\n", d->name, d->domid, up);
+    }
+}
+
+int main_uptime(int argc, char **argv)
+{
+    struct be_dominfo *l = NULL;
+    const struct be_dominfo *di;
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    time_t now = time(NULL);
+    int opt, n = 0, i, shrt = 0, rc = EXIT_FAIL;
+    uint32_t domid;
+
+    SWITCH_FOREACH_OPT(opt, "s", NULL, "uptime", 0) {
+    case 's': shrt = 1; break;
+    }
+    be = xt_backend();
+    if (!be)
+        goto out;
+    if (be->ops->list(be, &l, &n, err)) {
+        xt_err("uptime: %s", err);
+        goto out;
+    }
+    if (!shrt)
+        printf("%-33s %4s %s\n", "Name", "ID", "Uptime");
+    for (i = 0; optind == argc && i < n; i++)
+        print_uptime(&l[i], shrt, now);
+    for (i = optind; i < argc; i++) {
+        if (core_lookup(be, argv[i], &domid, err) ||
+            !(di = find_info(l, n, domid))) {
+            xt_err("%s", err);
+            goto out;
+        }
+        print_uptime(di, shrt, now);
+    }
+    rc = EXIT_OK;
+out:
+    core_dominfo_list_free(l, n);
+    core_close(be);
+    return rc;
+}

@@ -1,0 +1,208 @@
+/*
+ * vcpu.c - vcpu-list, vcpu-set and vcpu-pin, in xl's formats.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxl_utils.h>
+
+#include "xltool.h"
+
+/* "all", or ranges like "0-3,6". */
+static void print_cpumap(const libxl_bitmap *map, int ncpus)
+{
+    int i, first = 1, start = -1, all = 1;
+
+    for (i = 0; i < ncpus; i++)
+        all &= libxl_bitmap_test(map, i);
+    if (all) {
+        fputs("all", stdout);
+        return;
+    }
+    for (i = 0; i <= ncpus; i++) {
+        int set = i < ncpus && libxl_bitmap_test(map, i);
+        if (set && start < 0)
+            start = i;
+        if (!set && start >= 0) {
+            printf("%s%d", first ? "" : ",", start);
+            if (i - 1 > start)
+                printf("-%d", i - 1);
+            first = 0;
+            start = -1;
+        }
+    }
+    if (first)
+        fputs("none", stdout);
+}
+
+static int list_one(struct be *be, const struct be_dominfo *d, int ncpus)
+{
+    struct be_vcpuinfo *l = NULL;
+    char err[XT_ERRLEN];
+    int n = 0, i;
+
+    if (be->ops->vcpu_list(be, d->domid, &l, &n, err)) {
+        xt_err("vcpu-list: %s", err);
+        return -1;
+    }
+    for (i = 0; i < n; i++) {
+        printf("%-32s %5u %5u", d->name, d->domid, l[i].vcpuid);
+        if (!l[i].online)
+            printf("%5c %3c%cp ", '-', '-', '-');
+        else
+            printf("%5u %3c%c- ", l[i].cpu, l[i].running ? 'r' : '-',
+                   l[i].blocked ? 'b' : '-');
+        printf("%9.1f  ", (float)l[i].cpu_time_ns / 1e9);
+        print_cpumap(&l[i].cpumap, ncpus);
+        printf(" / all\n");
+    }
+    core_vcpuinfo_list_free(l, n);
+    return 0;
+}
+
+int main_vcpulist(int argc, char **argv)
+{
+    struct be_dominfo *l = NULL;
+    libxl_physinfo phys;
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    uint32_t domid;
+    int opt, n = 0, i, j, rc = EXIT_FAIL;
+
+    libxl_physinfo_init(&phys);
+    SWITCH_FOREACH_OPT(opt, "", NULL, "vcpu-list", 0) {
+    }
+    be = xt_backend();
+    if (!be)
+        goto out;
+    if (be->ops->host_info(be, &phys, NULL, err) ||
+        be->ops->list(be, &l, &n, err)) {
+        xt_err("vcpu-list: %s", err);
+        goto out;
+    }
+    printf("%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU", "CPU",
+           "State", "Time(s)", "Affinity (Hard / Soft)");
+    for (i = 0; optind == argc && i < n; i++)
+        if (list_one(be, &l[i], phys.nr_cpus))
+            goto out;
+    for (i = optind; i < argc; i++) {
+        if (xt_find_domain(be, argv[i], &domid))
+            goto out;
+        for (j = 0; j < n; j++)
+            if (l[j].domid == domid && list_one(be, &l[j], phys.nr_cpus))
+                goto out;
+    }
+    rc = EXIT_OK;
+out:
+    libxl_physinfo_dispose(&phys);
+    core_dominfo_list_free(l, n);
+    core_close(be);
+    return rc;
+}
+
+int main_vcpuset(int argc, char **argv)
+{
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    uint32_t domid;
+    long count;
+    int opt, rc = EXIT_FAIL;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, "vcpu-set", 2) {
+    }
+    xt_check_max_args(argc, argv, 2, "vcpu-set");
+    if (xt_parse_long(argv[optind + 1], 1, 4096, &count)) {
+        xt_err("vcpu-set: invalid vcpu count '%s'", argv[optind + 1]);
+        return EXIT_USAGE;
+    }
+    be = xt_backend();
+    if (!be || xt_find_domain(be, argv[optind], &domid))
+        goto out;
+    if (be->ops->set_vcpus(be, domid, (unsigned int)count, err)) {
+        xt_err("vcpu-set: %s", err);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    core_close(be);
+    return rc;
+}
+
+/* "all", or a list of cpus and ranges: "0-2,5". */
+static int parse_cpus(const char *s, libxl_bitmap *map, int ncpus)
+{
+    char *copy = strdup(s), *tok, *save = NULL, *dash;
+    long a, b, i;
+    int rc = -1;
+
+    if (!copy)
+        return -1;
+    if (!strcmp(s, "all")) {
+        for (i = 0; i < ncpus; i++)
+            libxl_bitmap_set(map, i);
+        rc = 0;
+        goto out;
+    }
+    for (tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        dash = strchr(tok, '-');
+        if (dash)
+            *dash = '\0';
+        if (xt_parse_long(tok, 0, ncpus - 1, &a) ||
+            xt_parse_long(dash ? dash + 1 : tok, a, ncpus - 1, &b))
+            goto out;
+        for (i = a; i <= b; i++)
+            libxl_bitmap_set(map, i);
+    }
+    rc = 0;
+out:
+    free(copy);
+    return rc;
+}
+
+int main_vcpupin(int argc, char **argv)
+{
+    libxl_physinfo phys;
+    libxl_bitmap map;
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    uint32_t domid;
+    long vcpu = -1;
+    int opt, rc = EXIT_FAIL;
+
+    libxl_physinfo_init(&phys);
+    libxl_bitmap_init(&map);
+    SWITCH_FOREACH_OPT(opt, "", NULL, "vcpu-pin", 3) {
+    }
+    xt_check_max_args(argc, argv, 4, "vcpu-pin");
+    if (strcmp(argv[optind + 1], "all") &&
+        xt_parse_long(argv[optind + 1], 0, 4095, &vcpu)) {
+        xt_err("vcpu-pin: invalid vcpu '%s'", argv[optind + 1]);
+        return EXIT_USAGE;
+    }
+    be = xt_backend();
+    if (!be || xt_find_domain(be, argv[optind], &domid))
+        goto out;
+    if (be->ops->host_info(be, &phys, NULL, err)) {
+        xt_err("vcpu-pin: %s", err);
+        goto out;
+    }
+    map.size = (phys.nr_cpus + 7) / 8;
+    map.map = calloc(map.size, 1);
+    if (!map.map || parse_cpus(argv[optind + 2], &map, phys.nr_cpus)) {
+        xt_err("vcpu-pin: invalid cpu list '%s' (host has %d cpus)",
+               argv[optind + 2], phys.nr_cpus);
+        goto out;
+    }
+    if (be->ops->vcpu_pin(be, domid, (int)vcpu, &map, err)) {
+        xt_err("vcpu-pin: %s", err);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    libxl_bitmap_dispose(&map);
+    libxl_physinfo_dispose(&phys);
+    core_close(be);
+    return rc;
+}
