@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <linux/if_tun.h>
 #include <linux/if_link.h>
@@ -29,25 +30,68 @@ int bridge_fail(char *err, size_t errlen, const char *fmt, ...)
     return -1;
 }
 
-/* The kernel's answers as strerror() words them: libnl turns errno into
- * its own codes, whose texts ("No Access", "Object busy") are vaguer. */
+/*
+ * The kernel's word on the last refused request: its errno and, through
+ * extended acknowledgements, its own explanation ("IPv6 is disabled on
+ * this device").  libnl keeps neither (it folds errno into vaguer codes of
+ * its own), so the error callback of every socket opened here records
+ * them, per thread, for bridge_nlerr.
+ */
+static __thread int last_errno;
+static __thread char last_text[256];
+
+static void extack_text(const struct nlmsghdr *h, const struct nlmsgerr *e)
+{
+    const struct nlattr *a;
+    size_t off = NLMSG_HDRLEN + sizeof(*e), len;
+
+    if (!(h->nlmsg_flags & NLM_F_ACK_TLVS))
+        return;
+    if (!(h->nlmsg_flags & NLM_F_CAPPED))
+        off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
+    while (off + NLA_HDRLEN <= h->nlmsg_len) {
+        a = (const struct nlattr *)((const char *)h + off);
+        len = a->nla_len;
+        if (len < NLA_HDRLEN || off + len > h->nlmsg_len)
+            return;
+        if (a->nla_type == NLMSGERR_ATTR_MSG && len > NLA_HDRLEN) {
+            snprintf(last_text, sizeof(last_text), "%.*s",
+                     (int)(len - NLA_HDRLEN),
+                     (const char *)a + NLA_HDRLEN);
+            return;
+        }
+        off += NLA_ALIGN(len);
+    }
+}
+
+static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+    const struct nlmsghdr *h =
+        (const struct nlmsghdr *)((const char *)e - NLMSG_HDRLEN);
+
+    (void)nla;
+    (void)arg;
+    last_errno = e->error < 0 ? -e->error : e->error;
+    last_text[0] = '\0';
+    if (h->nlmsg_len >= NLMSG_HDRLEN + sizeof(*e))
+        extack_text(h, e);
+    return NL_STOP;            /* libnl then returns its code for errno */
+}
+
 const char *bridge_nlerr(int nlerr)
 {
-    static const int map[][2] = {
-        {NLE_PERM, EPERM}, {NLE_NOACCESS, EACCES}, {NLE_BUSY, EBUSY},
-        {NLE_EXIST, EEXIST}, {NLE_NODEV, ENODEV}, {NLE_INVAL, EINVAL},
-        {NLE_RANGE, ERANGE}, {NLE_NOMEM, ENOMEM}, {NLE_AGAIN, EAGAIN},
-        {NLE_OPNOTSUPP, EOPNOTSUPP}, {NLE_NOADDR, EADDRNOTAVAIL},
-        {NLE_AF_NOSUPPORT, EAFNOSUPPORT},
-        {NLE_OBJ_NOTFOUND, ESRCH}, {NLE_MSGSIZE, EMSGSIZE},
-    };
-    size_t i;
+    static __thread char buf[sizeof(last_text) + 64];
+    int e = last_errno;
 
+    last_errno = 0;
     nlerr = nlerr < 0 ? -nlerr : nlerr;
-    for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-        if (map[i][0] == nlerr)
-            return strerror(map[i][1]);
-    return nl_geterror(nlerr);
+    if (!e || nl_syserr2nlerr(e) != nlerr)
+        return nl_geterror(nlerr);
+    if (last_text[0])
+        snprintf(buf, sizeof(buf), "%s (%s)", strerror(e), last_text);
+    else
+        snprintf(buf, sizeof(buf), "%s", strerror(e));
+    return buf;
 }
 
 int bridge_nl_notfound(int nlerr)
@@ -85,7 +129,7 @@ int bridge_name_valid(const char *name, const char *what, char *err,
 int bridge_sock_open(struct nl_sock **sk_r, char *err, size_t errlen)
 {
     struct nl_sock *sk;
-    int e;
+    int e, one = 1;
 
     sk = nl_socket_alloc();
     if (!sk)
@@ -96,6 +140,12 @@ int bridge_sock_open(struct nl_sock **sk_r, char *err, size_t errlen)
         return bridge_fail(err, errlen, "cannot open a netlink socket: %s",
                            bridge_nlerr(e));
     }
+    /* Best effort: older kernels simply give no explanations. */
+    setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one,
+               sizeof(one));
+    setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &one,
+               sizeof(one));
+    nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, error_cb, NULL);
     *sk_r = sk;
     return 0;
 }

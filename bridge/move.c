@@ -11,6 +11,8 @@
  * added after, so that playing the journal backwards works too.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,10 +44,13 @@ struct move {
     struct nl_sock *sk;
     struct bridge_state *st;
     int nic_idx, br_idx;
+    int repair;                  /* releasing: what the NIC has is fine */
+    int nic_free;                /* the NIC is nobody's port */
     char path[PATH_MAX];
     int nundo;
     struct op undo[MOVE_MAX_OPS];
     int order[BRIDGE_MAX_ADDRS]; /* the order addresses are added in */
+    int rorder[BRIDGE_MAX_ROUTES];  /* and routes */
 };
 
 static int run_addr(struct move *m, const struct op *op)
@@ -163,6 +168,11 @@ static int step(struct move *m, struct op fwd, struct op inv, char *err,
     char what[128];
     int e = run_op(m, &fwd);
 
+    /* Giving back what the NIC still has (a create that was interrupted
+     * before it removed it) is nothing to do, and nothing to undo. */
+    if (m->repair && e == -NLE_EXIST && !fwd.on_bridge &&
+        (fwd.kind == OP_ADDR_ADD || fwd.kind == OP_ROUTE_ADD))
+        return 0;
     if (e < 0 && !((fwd.kind == OP_ADDR_DEL || fwd.kind == OP_ROUTE_DEL) &&
                    bridge_nl_notfound(e))) {
         describe(m, &fwd, what, sizeof(what));
@@ -235,6 +245,25 @@ static void rollback(struct move *m, char *err, size_t errlen)
         snprintf(err + used, errlen - used, "; nothing was changed");
 }
 
+/* A move stopped half way would leave the host cut off: the signals that
+ * usually end a program wait until the move and any rollback are over. */
+static void hold_signals(sigset_t *old)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGQUIT);
+    pthread_sigmask(SIG_BLOCK, &set, old);
+}
+
+static void let_signals_in(const sigset_t *old)
+{
+    pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
 /* IPv4 addresses in their order (primaries before their secondaries),
  * IPv6 ones backwards, since the kernel lists those newest first. */
 static void add_order(struct move *m)
@@ -271,16 +300,44 @@ static int del_addrs(struct move *m, int on_bridge, char *err, size_t errlen)
     return 0;
 }
 
+static int has_gateway(const struct bridge_route_rec *r)
+{
+    int i;
+
+    for (i = 0; i < r->nnh; i++)
+        if (r->nh[i].has_gw)
+            return 1;
+    return 0;
+}
+
+/* Routes to a link before routes through a gateway, which the kernel
+ * accepts only if a link route already reaches the gateway. */
+static void route_order(struct move *m)
+{
+    int i, n = 0;
+
+    for (i = 0; i < m->st->nroutes; i++)
+        if (!has_gateway(&m->st->routes[i]))
+            m->rorder[n++] = i;
+    for (i = 0; i < m->st->nroutes; i++)
+        if (has_gateway(&m->st->routes[i]))
+            m->rorder[n++] = i;
+}
+
+/* Adds in that order and deletes in the reverse one, so that the
+ * journal, played backwards, adds in that order too. */
 static int move_routes(struct move *m, enum op_kind kind, int on_bridge,
                        char *err, size_t errlen)
 {
     enum op_kind inv = kind == OP_ROUTE_ADD ? OP_ROUTE_DEL : OP_ROUTE_ADD;
-    int i;
+    int i, k, n = m->st->nroutes;
 
-    for (i = 0; i < m->st->nroutes; i++)
-        if (step(m, mkop(kind, on_bridge, i), mkop(inv, on_bridge, i), err,
+    for (i = 0; i < n; i++) {
+        k = m->rorder[kind == OP_ROUTE_ADD ? i : n - 1 - i];
+        if (step(m, mkop(kind, on_bridge, k), mkop(inv, on_bridge, k), err,
                  errlen))
             return -1;
+    }
     return 0;
 }
 
@@ -289,6 +346,7 @@ static int move_routes(struct move *m, enum op_kind kind, int on_bridge,
 static int enslave_steps(struct move *m, char *err, size_t errlen)
 {
     add_order(m);
+    route_order(m);
     if (add_addrs(m, 1, err, errlen))
         return -1;
     if (!m->st->nic_up &&
@@ -308,11 +366,12 @@ static int enslave_steps(struct move *m, char *err, size_t errlen)
 static int release_steps(struct move *m, char *err, size_t errlen)
 {
     add_order(m);
+    route_order(m);
     if (add_addrs(m, 0, err, errlen) ||
         move_routes(m, OP_ROUTE_DEL, 1, err, errlen))
         return -1;
-    if (step(m, mkop(OP_NOMASTER, 0, 0), mkop(OP_MASTER, 0, 0), err,
-             errlen))
+    if (!m->nic_free && step(m, mkop(OP_NOMASTER, 0, 0),
+                             mkop(OP_MASTER, 0, 0), err, errlen))
         return -1;
     if (move_routes(m, OP_ROUTE_ADD, 0, err, errlen) ||
         del_addrs(m, 1, err, errlen))
@@ -388,10 +447,10 @@ static int check_nic(struct move *m, struct rtnl_link *brl, int *done_r,
     m->nic_idx = rtnl_link_get_ifindex(l);
     m->st->nic_up = !!(rtnl_link_get_flags(l) & IFF_UP);
     master = rtnl_link_get_master(l);
-    if (bridge_link_is_bridge(l) || (rtnl_link_get_flags(l) & IFF_LOOPBACK)
-        || rtnl_link_get_arptype(l) != ARPHRD_ETHER) {
+    if (bridge_link_is_bridge(l) || rtnl_link_get_arptype(l) != ARPHRD_ETHER) {
         bridge_fail(err, errlen, "%s cannot be enslaved to a bridge: it is "
-                    "not an Ethernet device", nic);
+                    "%s", nic, bridge_link_is_bridge(l) ? "a bridge itself"
+                                                       : "not Ethernet");
     } else if (master && brl && master == rtnl_link_get_ifindex(brl) &&
                access(m->path, F_OK) == 0) {
         rc = already_done(m, err, errlen);
@@ -505,6 +564,18 @@ failed:
     return -1;
 }
 
+static int create_enslave_held(struct move *m, struct rtnl_link *brl,
+                               char *err, size_t errlen)
+{
+    sigset_t old;
+    int rc;
+
+    hold_signals(&old);
+    rc = create_enslave(m, brl, err, errlen);
+    let_signals_in(&old);
+    return rc;
+}
+
 static int create_plain(struct move *m, struct rtnl_link *brl, char *err,
                         size_t errlen)
 {
@@ -551,7 +622,7 @@ int bridge_create(const char *br, const char *nic, char *err, size_t errlen)
                                                 : "unknown");
         goto out;
     }
-    rc = nic ? create_enslave(m, brl, err, errlen)
+    rc = nic ? create_enslave_held(m, brl, err, errlen)
              : create_plain(m, brl, err, errlen);
 out:
     if (brl)
@@ -564,6 +635,7 @@ static int release(struct move *m, const char *br, char *err,
                    size_t errlen)
 {
     struct rtnl_link *l = NULL;
+    sigset_t old;
     int rc = -1, found;
 
     if (bridge_state_read(m->path, m->st, err, errlen))
@@ -579,15 +651,22 @@ static int release(struct move *m, const char *br, char *err,
         goto out;
     }
     m->nic_idx = rtnl_link_get_ifindex(l);
-    if (rtnl_link_get_master(l) != m->br_idx) {
+    m->repair = 1;
+    /* Not enslaved at all: a create was interrupted before it enslaved
+     * the NIC; what it moved so far still goes back. */
+    m->nic_free = rtnl_link_get_master(l) == 0;
+    if (!m->nic_free && rtnl_link_get_master(l) != m->br_idx) {
         bridge_fail(err, errlen, "%s is not a port of %s", m->st->nic,
                     m->st->bridge);
         goto out;
     }
+    hold_signals(&old);
     if (release_steps(m, err, errlen)) {
         rollback(m, err, errlen);
+        let_signals_in(&old);
         goto out;
     }
+    let_signals_in(&old);
     if (unlink(m->path) && errno != ENOENT) {
         bridge_fail(err, errlen, "%s deleted, but cannot remove %s: %s",
                     m->st->bridge, m->path, strerror(errno));

@@ -57,10 +57,15 @@ inh ip link set lo up
 inh ip link set eth0 up
 inh ip addr add 10.77.0.1/24 brd + dev eth0
 inh ip addr add 10.77.0.9/24 dev eth0
+inh ip addr add 10.77.0.20/24 dev eth0 label eth0:1
+inh ip addr add 10.88.0.1 peer 10.88.0.2/32 dev eth0
 inh ip addr add fd77::1/64 dev eth0
-inh ip addr add fd78::1/64 dev eth0
+inh ip addr add fd78::1/64 dev eth0 noprefixroute
 inh ip route add default via 10.77.0.2
 inh ip route add 198.51.100.0/24 via 10.77.0.2 metric 50 mtu 1400
+inh ip route add 192.0.2.0/24 nexthop via 10.77.0.2 dev eth0 weight 1 \
+    nexthop via 10.77.0.3 dev eth0 weight 2
+inh ip route add 198.18.0.0/16 via 10.77.0.2 dev eth0 src 10.77.0.9 onlink
 inh ip route add 203.0.113.0/24 via 10.77.0.2 table 100
 inh ip -6 route add default via fd77::2
 inh ip -6 route add fd99::/64 via fd77::2 metric 77
@@ -111,6 +116,8 @@ ping_host "before anything"
 # a clear error naming the device, and no change at all.
 xl_fails "bridge create xenbr0 --enslave nosuch0" nosuch0 "no such"
 same_as_orig "unknown NIC"
+xl_fails "bridge create xenbr0 --enslave lo" lo "not Ethernet"
+same_as_orig "loopback as the NIC"
 xl_fails "bridge create averyveryverylongname --enslave eth0" \
     averyveryverylongname "too long"
 xl_fails "bridge create bad/name" "bad/name" invalid
@@ -174,7 +181,7 @@ inh ip -j link show eth0 | grep -q '"master":"xenbr0"' ||
     fail "eth0 is not enslaved to xenbr0"
 inh ip -o addr show dev eth0 | grep -q 'scope global' &&
     fail "eth0 kept global addresses"
-for a in 10.77.0.1/24 10.77.0.9/24 fd77::1/64 fd78::1/64; do
+for a in 10.77.0.1/24 10.77.0.9/24 10.77.0.20/24 fd77::1/64 fd78::1/64; do
     inh ip -o addr show dev xenbr0 | grep -q " $a " ||
         fail "xenbr0 lacks $a"
 done
@@ -189,6 +196,18 @@ inh ip -6 route show default | grep -q 'via fd77::2 dev xenbr0 metric 1024' ||
     fail "IPv6 default route: $(inh ip -6 route show default)"
 inh ip -6 route show fd99::/64 | grep -q 'via fd77::2 dev xenbr0 metric 77' ||
     fail "IPv6 route fd99::/64: $(inh ip -6 route show fd99::/64)"
+inh ip -o addr show dev xenbr0 | grep -q '10.77.0.20/24 .* xenbr0:1' ||
+    fail "label eth0:1 did not become xenbr0:1"
+inh ip -o addr show dev xenbr0 | grep -q '10.88.0.1 peer 10.88.0.2/32' ||
+    fail "point-to-point address not moved"
+inh ip -o addr show dev xenbr0 | grep -q 'fd78::1/64 .*noprefixroute' ||
+    fail "noprefixroute flag lost"
+[ "$(inh ip route show 192.0.2.0/24 | tr -s ' \t\n' ' ')" = \
+  "192.0.2.0/24 nexthop via 10.77.0.2 dev xenbr0 weight 1 nexthop via 10.77.0.3 dev xenbr0 weight 2 " ] ||
+    fail "multipath route: $(inh ip route show 192.0.2.0/24)"
+inh ip route show 198.18.0.0/16 |
+    grep -q 'via 10.77.0.2 dev xenbr0 src 10.77.0.9 onlink' ||
+    fail "onlink route: $(inh ip route show 198.18.0.0/16)"
 ping_host "after create --enslave"
 inh ping -c 1 -W 5 10.77.0.2 >/dev/null || fail "host cannot ping the peer"
 echo "ok: eth0 enslaved, addresses and routes on xenbr0, reachable"
