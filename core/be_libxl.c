@@ -20,6 +20,7 @@
 #include <libxl_utils.h>
 
 #include "be_libxl.h"
+#include "savefile.h"
 
 /* ---- the logger ---------------------------------------------------- */
 
@@ -634,6 +635,7 @@ static const struct be_ops lx_ops = {
     .trigger = lx_trigger,
     .sysrq = lx_sysrq,
     .dump_core = lx_dump_core,
+    .save_flags = XL_MANDATORY_FLAG_STREAMv2,
 };
 
 int be_libxl_open(struct be **be_r, char *err)

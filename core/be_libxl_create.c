@@ -7,17 +7,15 @@
  * destroys it again when it fails, and the message says so.
  */
 #include <errno.h>
-#include <limits.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libxl_utils.h>
 
 #include "be_libxl.h"
+#include "bridge.h"
 
 /* A vif whose script is not a bridge script (vif-route, vif-nat) needs no
  * bridge; the default script, vif-bridge, does. */
@@ -32,39 +30,33 @@ static int nic_needs_bridge(const libxl_device_nic *nic)
     return strstr(base, "bridge") != NULL;
 }
 
-static int bridge_present(const char *br)
+static const char *cfg_name(const libxl_domain_config *d_config)
 {
-    char path[PATH_MAX];
-    struct stat st;
-
-    if (snprintf(path, sizeof(path), "/sys/class/net/%s/bridge", br) >=
-        (int)sizeof(path))
-        return 0;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    return d_config->c_info.name ? d_config->c_info.name : "(unnamed)";
 }
 
 int be_lx_check_bridges(const libxl_domain_config *d_config, char *err)
 {
     const libxl_device_nic *nic;
+    char why[XT_ERRLEN / 2];
     const char *br;
-    int i;
+    int i, r;
 
     for (i = 0; i < d_config->num_nics; i++) {
         nic = &d_config->nics[i];
         if (!nic_needs_bridge(nic))
             continue;
         br = nic->bridge && *nic->bridge ? nic->bridge : "xenbr0";
-        if (strlen(br) >= IFNAMSIZ || strchr(br, '/')) {
-            snprintf(err, XT_ERRLEN, "%s: vif %d: invalid bridge name "
-                     "'%s'", d_config->c_info.name ? d_config->c_info.name
-                     : "domain", i, br);
+        r = bridge_exists(br, why, sizeof(why));
+        if (r < 0) {
+            snprintf(err, XT_ERRLEN, "%s: vif %d: %s", cfg_name(d_config),
+                     i, why);
             return -1;
         }
-        if (!bridge_present(br)) {
+        if (!r) {
             snprintf(err, XT_ERRLEN, "%s: vif %d: bridge '%s' does not "
                      "exist on this host (create it first, e.g. `xltool "
-                     "bridge create %s`)", d_config->c_info.name ?
-                     d_config->c_info.name : "domain", i, br, br);
+                     "bridge create %s`)", cfg_name(d_config), i, br, br);
             return -1;
         }
     }
@@ -105,11 +97,6 @@ static int finish_create(struct be_lx *lx, libxl_domain_config *d_config,
                               rc);
     }
     return be_lx_watch_spawn(lx, domid, d_config, err);
-}
-
-static const char *cfg_name(const libxl_domain_config *d_config)
-{
-    return d_config->c_info.name ? d_config->c_info.name : "(unnamed)";
 }
 
 int be_lx_create(struct be *be, libxl_domain_config *d_config,

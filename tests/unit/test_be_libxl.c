@@ -279,7 +279,8 @@ static void test_check_bridges(void **state)
     c.c_info.name = strdup("db");
     add_nic(&c, "a-name-far-too-long-for-linux", "vif-bridge");
     assert_int_equal(be_lx_check_bridges(&c, err), -1);
-    assert_non_null(strstr(err, "invalid bridge name"));
+    assert_non_null(strstr(err, "db: vif 0: bridge name "
+                                "'a-name-far-too-long-for-linux' is too long"));
     libxl_domain_config_dispose(&c);
 
     /* The loopback device exists but is not a bridge. */
