@@ -364,6 +364,19 @@ static int lx_get_config(struct be *be, uint32_t domid,
     return 0;
 }
 
+static int lx_config_from_json(struct be *be, const char *json,
+                               libxl_domain_config *d_config, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    int rc;
+
+    rc = libxl_domain_config_from_json(lx->ctx, d_config, json);
+    if (rc)
+        return be_lx_fail(lx, err, INVALID_DOMID,
+                          "reading the saved domain config", rc);
+    return 0;
+}
+
 static int lx_destroy(struct be *be, uint32_t domid, char *err)
 {
     struct be_lx *lx = be_lx_of(be);
@@ -636,6 +649,7 @@ static const struct be_ops lx_ops = {
     .sysrq = lx_sysrq,
     .dump_core = lx_dump_core,
     .save_flags = XL_MANDATORY_FLAG_STREAMv2,
+    .config_from_json = lx_config_from_json,
 };
 
 int be_libxl_open(struct be **be_r, char *err)

@@ -81,6 +81,7 @@ tb_save() {
     "$DRV" $BPV save "$RUN/be.save" || fail "save"
     gone $BPV || fail "domain still there after save"
     "$DRV" restore "$RUN/be.save" || fail "restore"
+    rm -f "$RUN/be.save" "$RUN/be.save.json"
     wait_until 30 advancing $BPV || fail "restored guest does not run"
     [ "$(last_tick $BPV)" -gt "$before" ] || fail "counter restarted"
 }
@@ -112,6 +113,7 @@ tb_pvh() {
     # A live (pre-copy) save: PVH guests can, PV ones cannot on Debian.
     "$DRV" $BPVH migrate-save "$RUN/pvh.save" || fail "live save"
     "$DRV" restore "$RUN/pvh.save" || fail "restore"
+    rm -f "$RUN/pvh.save" "$RUN/pvh.save.json"
     wait_until 60 advancing $BPVH || fail "restored guest does not run"
     [ "$(last_tick $BPVH)" -gt "$before" ] || fail "counter restarted"
     "$DRV" $BPVH destroy || fail "destroy"

@@ -148,16 +148,25 @@ t_save_restore() {
     wait_until 30 gone $PV || fail "domain still there after save"
     ls -l "$RUN/pv.save"
     "$XLTOOL" restore "$RUN/pv.save" || fail "restore"
+    rm -f "$RUN/pv.save"
     exists $PV || fail "not restored"
     wait_until 30 advancing $PV || fail "restored guest does not run"
     [ "$(last_tick $PV)" -gt "$before" ] || fail "counter restarted"
     "$XL" list
 }
 
+# A test that lost the guest must not fail the ones after it.
+ensure_pv() {
+    exists $PV && return 0
+    echo "(re-creating $PV for this test)"
+    "$XLTOOL" create -q "$RUN/pv.cfg" && wait_until 90 ticking $PV
+}
+
 ups() { count_in $PV GUEST-UP; }
 t_reboot() {
     local id0 up0
     need_cmd reboot
+    ensure_pv
     id0=$(domid_of $PV) up0=$(ups)
     "$XLTOOL" reboot $PV || fail "reboot"
     # on_reboot = "restart": the watcher makes a new domain.
@@ -170,6 +179,7 @@ t_reboot() {
 
 t_shutdown() {
     need_cmd shutdown
+    ensure_pv
     "$XLTOOL" shutdown $PV || fail "shutdown"
     # on_poweroff = "destroy": the watcher removes the domain.
     wait_until 90 gone $PV || fail "domain left behind: $("$XL" list)"
