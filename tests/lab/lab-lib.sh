@@ -67,3 +67,54 @@ last_tick() {
 ticking() { [ "$(count_in "$1" GUEST-TICK)" -gt 0 ]; }
 # state_of NAME: the State column of xl list.
 state_of() { "$XL" list "$1" 2>/dev/null | awk 'NR == 2 {print $5}'; }
+
+# The guests of the scenarios and their configs.
+PV=lab-pv
+PVH=lab-pvh
+
+write_configs() {
+    dd if=/dev/zero of="$RUN/pv-disk.img" bs=1M count=8 2>/dev/null
+    cat >"$RUN/pv.cfg" <<CFG
+name = "$PV"
+type = "pv"
+kernel = "/lab/vmlinuz"
+ramdisk = "/lab/guest.cpio.gz"
+extra = "console=hvc0 quiet"
+memory = 128
+vcpus = 1
+disk = [ 'file:$RUN/pv-disk.img,xvda,w' ]
+vif = [ 'bridge=xenbr0' ]
+on_poweroff = "destroy"
+on_reboot = "restart"
+on_crash = "destroy"
+CFG
+    cat >"$RUN/pvh.cfg" <<CFG
+name = "$PVH"
+type = "pvh"
+kernel = "/lab/vmlinuz"
+ramdisk = "/lab/guest.cpio.gz"
+extra = "console=hvc0 quiet"
+memory = 128
+vcpus = 1
+on_poweroff = "destroy"
+on_reboot = "restart"
+CFG
+    sed -e "s/^name = .*/name = \"lab-bad\"/" \
+        -e "s/bridge=xenbr0/bridge=nosuchbr0/" "$RUN/pv.cfg" >"$RUN/badbr.cfg"
+    sed -e "s/^name = .*/name = \"lab-nokernel\"/" \
+        -e "s|^kernel = .*|kernel = \"/lab/no-such-kernel\"|" \
+        -e "/^vif/d" "$RUN/pv.cfg" >"$RUN/nokernel.cfg"
+}
+
+not_ticking_for() {  # NAME SECONDS: the counter stays still
+    local a b
+    a=$(last_tick "$1"); sleep "$2"; b=$(last_tick "$1")
+    [ "$a" = "$b" ]
+}
+advancing() {
+    local a b
+    a=$(last_tick "$1"); sleep 3; b=$(last_tick "$1")
+    [ "$a" != "$b" ]
+}
+is_paused() { state_of "$1" | grep -q p; }
+mem_is() { [ "$("$XL" list "$1" | awk 'NR == 2 {print $3}')" = "$2" ]; }
