@@ -310,6 +310,9 @@ static void watch_child(struct be_lx *parent, uint32_t domid,
     /* Nothing of the command's may stay open here: a migration socket
      * or a console held by the watcher would never see its end. */
     close_range(3, ~0U, 0);
+    /* Nor may it keep the command's directory busy. */
+    if (chdir("/"))
+        _exit(1);
     fd = open("/dev/null", O_RDWR);
     if (fd >= 0) {
         dup2(fd, 0);
