@@ -362,19 +362,26 @@ static int enslave_steps(struct move *m, char *err, size_t errlen)
     return 0;
 }
 
-/* Releasing is the mirror image, ending with the bridge's deletion. */
+/*
+ * Releasing: the NIC takes its addresses and routes back while still
+ * enslaved, and the bridge gives its own up, all before the NIC leaves
+ * the bridge.  Until then frames for the host come in through the bridge
+ * and are taken for the NIC's addresses (Linux accepts a packet for any
+ * of its addresses on any interface), and replies leave through the NIC;
+ * releasing the NIC first would leave replies routed into a bridge with
+ * no port for a moment.
+ */
 static int release_steps(struct move *m, char *err, size_t errlen)
 {
     add_order(m);
     route_order(m);
     if (add_addrs(m, 0, err, errlen) ||
-        move_routes(m, OP_ROUTE_DEL, 1, err, errlen))
+        move_routes(m, OP_ROUTE_DEL, 1, err, errlen) ||
+        move_routes(m, OP_ROUTE_ADD, 0, err, errlen) ||
+        del_addrs(m, 1, err, errlen))
         return -1;
     if (!m->nic_free && step(m, mkop(OP_NOMASTER, 0, 0),
                              mkop(OP_MASTER, 0, 0), err, errlen))
-        return -1;
-    if (move_routes(m, OP_ROUTE_ADD, 0, err, errlen) ||
-        del_addrs(m, 1, err, errlen))
         return -1;
     if (!m->st->nic_up &&
         step(m, mkop(OP_DOWN, 0, 0), mkop(OP_UP, 0, 0), err, errlen))

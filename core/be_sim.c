@@ -93,7 +93,9 @@ static void sim_close(struct be *be)
 static void dominfo_of(const struct sim_dom *d, struct be_dominfo *di)
 {
     struct sim_proc p;
-    int alive = d->pid > 0 && sim_proc_alive(d->pid, d->pid_start);
+    /* One read of /proc/PID/stat: liveness, state and CPU time. */
+    int alive = d->pid > 0 && sim_proc_read(d->pid, &p) == 0 &&
+                p.start == d->pid_start && p.state != 'Z' && p.state != 'X';
 
     di->domid = d->domid;
     libxl_uuid_from_string(&di->uuid, d->uuid);
@@ -103,7 +105,7 @@ static void dominfo_of(const struct sim_dom *d, struct be_dominfo *di)
     di->vcpu_online = d->vcpus_online;
     di->vcpu_max = d->vcpus_max;
     di->start_time = d->start_time;
-    if (alive && sim_proc_read(d->pid, &p) == 0)
+    if (alive)
         di->cpu_time_ns = p.cpu_ns;
     else
         p.state = 0;
@@ -135,16 +137,16 @@ static void dominfo_of(const struct sim_dom *d, struct be_dominfo *di)
     }
 }
 
-/* Domain-0: the host itself. */
-static int dom0_info(struct sim *s, struct be_dominfo *di)
+/* Domain-0: the host itself; used_kb is what the domains were given. */
+static int dom0_info(uint64_t used, struct be_dominfo *di)
 {
-    uint64_t total, avail, freekb = sim_free_kb(s), used = sim_used_kb(s);
+    uint64_t total, avail, freekb;
     unsigned long long v[8] = {0};
     char buf[256];
     FILE *f;
 
-    (void)avail;
     sim_host_mem(&total, &avail);
+    freekb = avail > used ? avail - used : 0;
     memset(di, 0, sizeof(*di));
     di->name = strdup("Domain-0");
     if (!di->name)
@@ -173,29 +175,35 @@ static int sim_list(struct be *be, struct be_dominfo **list_r, int *n_r,
     struct be_dominfo *list = NULL;
     struct sim_dom d;
     uint32_t *ids = NULL;
-    int n = 0, i, k = 1;
+    uint64_t used = 0;
+    int n = 0, i, k = 1, rc = -1;
 
     if (sim_domids(s, &ids, &n, err))
         return -1;
     list = calloc(n + 1, sizeof(*list));
-    if (!list || dom0_info(s, &list[0])) {
-        free(ids);
-        free(list);
-        return sim_err(err, "out of memory"), -1;
-    }
+    if (!list)
+        goto out;
     for (i = 0; i < n; i++) {
         if (sim_info_read(s, ids[i], &d, err))
             continue;      /* removed while we were looking */
         dominfo_of(&d, &list[k]);
+        used += d.max_kb;
         list[k].name = strdup(d.name);
-        if (!list[k].name)
-            break;
-        k++;
+        if (!list[k++].name)
+            goto out;
     }
-    free(ids);
+    if (dom0_info(used, &list[0]))
+        goto out;
     *list_r = list;
     *n_r = k;
-    return 0;
+    list = NULL;
+    rc = 0;
+out:
+    if (rc)
+        sim_err(err, "out of memory");
+    core_dominfo_list_free(list, k);
+    free(ids);
+    return rc;
 }
 
 static int sim_get_config(struct be *be, uint32_t domid,
@@ -285,11 +293,11 @@ static int make_file(const struct sim *s, uint32_t domid, const char *name,
 
 /* Under the state lock: the name is free, the memory is there; then a
  * domid, the record, the config and the memory files. */
-static int reserve(struct sim *s, libxl_domain_config *c, uint32_t *domid_r,
-                   int *memfd_r, char *err)
+static int reserve(struct sim *s, libxl_domain_config *c, uint64_t pages,
+                   uint32_t *domid_r, int *memfd_r, char *err)
 {
     libxl_domain_build_info *b = &c->b_info;
-    uint64_t freekb, pages = (b->max_memkb + 3) / 4;
+    uint64_t freekb;
     struct sim_dom d;
     uint32_t other;
     int lk = -1, rc = -1, have_id = 0;
@@ -357,7 +365,7 @@ static int build(struct sim *s, libxl_domain_config *c, unsigned int flags,
 {
     struct sim_launch l = {0};
     struct fill f = {-1};
-    uint64_t nr_pages = 0;
+    uint64_t nr_pages = 0, pages;
     int *fds = NULL, *busy = NULL, nfds = 0, rc = -1, have = 0;
     int takeover = stream_fd >= 0 && (flags & BE_RECEIVE_MIGRATING);
 
@@ -373,13 +381,12 @@ static int build(struct sim *s, libxl_domain_config *c, unsigned int flags,
         goto out;
     if (stream_fd >= 0 && sim_stream_read_header(stream_fd, &nr_pages, err))
         goto out;
-    if (stream_fd >= 0 && nr_pages != (c->b_info.max_memkb + 3) / 4) {
-        sim_err(err, "domain %s: the stream holds %" PRIu64
-                 " pages but the config says %" PRIu64 " KiB",
-                 c->c_info.name, nr_pages, c->b_info.max_memkb);
-        goto out;
-    }
-    if (reserve(s, c, domid_r, &f.fd, err))
+    /* The memory is as large as the config says, or as the stream's if
+     * that is larger (mem-max may have changed the config since boot). */
+    pages = (c->b_info.max_memkb + 3) / 4;
+    if (nr_pages > pages)
+        pages = nr_pages;
+    if (reserve(s, c, pages, domid_r, &f.fd, err))
         goto out;
     have = 1;
     if (stream_fd >= 0 &&

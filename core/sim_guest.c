@@ -452,7 +452,7 @@ static void client_read(struct guest *g, struct client *c)
     size_t take;
 
     if (n <= 0) {
-        if (n < 0 && errno == EINTR)
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
             return;
         if (c->kind == 2 && c->len) {
             c->line[c->len] = '\0';
@@ -498,7 +498,9 @@ static void client_read(struct guest *g, struct client *c)
 
 static void accept_client(struct guest *g)
 {
-    int fd = accept4(g->lfd, NULL, NULL, SOCK_CLOEXEC), i;
+    /* Non-blocking: a console client that stops reading loses output
+     * (and is dropped) rather than stopping the guest. */
+    int fd = accept4(g->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK), i;
 
     if (fd < 0)
         return;

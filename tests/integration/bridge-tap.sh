@@ -20,8 +20,9 @@ TAPS=${TOP:-.}/${BUILD:-build}/tests/bridge-taps
 [ -x "${XLTOOL:-}" ] || fail "XLTOOL not set"
 
 N=xtbt$$
-pid=
+pid= PUB=
 cleanup() {
+    [ -n "$PUB" ] && rm -rf "$PUB"
     [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
     exec 3>&- 2>/dev/null
     ip netns del "$N" 2>/dev/null
@@ -137,8 +138,11 @@ taps_fail "invalid unicast MAC" xenbr0 vif5.0 01:16:3e:00:05:00
 taps_fail "invalid unicast MAC" xenbr0 vif5.0 00:16:3e:00:05:0g
 taps_fail "too long" xenbr0 vif5.0123456789abc 00:16:3e:00:05:00
 taps_fail "veth5 is not a bridge" veth5 vif5.0 00:16:3e:00:05:00
+# As uid 65534, from a copy it may read wherever the build tree lives.
+PUB=$(mktemp -d /tmp/xltool-pub.XXXXXX) && chmod 755 "$PUB" &&
+    cp "$TAPS" "$PUB/bridge-taps" || fail "cannot copy $TAPS"
 out=$(inn setpriv --reuid=65534 --regid=65534 --clear-groups \
-      "$TAPS" xenbr0 vif5.0 00:16:3e:00:05:00 </dev/null 2>&1)
+      "$PUB/bridge-taps" xenbr0 vif5.0 00:16:3e:00:05:00 </dev/null 2>&1)
 [ $? -eq 1 ] && [[ $out == *vif5.0*"not permitted"* ]] ||
     fail "unprivileged bridge-taps: $out"
 echo "ok: unprivileged caller refused: $out"

@@ -83,5 +83,14 @@ x dmesg | grep -q "domain $id (web) created" || fail "dmesg"
 x destroy web2 || fail "destroy"
 x list web2 2>err && fail "destroyed domain listed"
 grep -q "web2" err || fail "error does not name the domain: $(cat err)"
+# create -p: the guest has not booted until unpaused.
+mkcfg late
+x create -p late.cfg >/dev/null 2>&1 || fail "create -p"
+[ "$(state late)" = --p--- ] || fail "create -p state '$(state late)'"
+[ "$(field late 6)" = 0.0 ] || fail "paused-at-birth guest used CPU"
+x unpause late || fail "unpause late"
+guest late status | tr -d '\r' | grep -q '^Booting kernel' ||
+    fail "no boot log after unpause"
+x destroy late
 no_state_left
 exit 0

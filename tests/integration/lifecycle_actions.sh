@@ -23,7 +23,8 @@ x reboot -w b 2>/dev/null || fail "reboot -w"
 wait_until 10 sh -c "$XLTOOL domid b >/dev/null 2>&1" || fail "b not restarted"
 id2=$(x domid b)
 [ "$id2" != "$id1" ] || fail "restart kept domid $id1"
-[ "$(counter b)" -lt 100 ] || fail "restarted guest did not boot afresh"
+guest b status | tr -d '\r' | grep -q '^Booting kernel' ||
+    fail "restarted guest did not boot afresh"
 
 # on_poweroff=preserve: the domain stays, shut down ("---s--").
 mkcfg c "on_poweroff = 'preserve'"
@@ -86,6 +87,23 @@ x trigger t power || fail "trigger power"
 wait_until 10 sh -c "[ \"\$($XLTOOL list t | awk 'NR==2{print \$5}')\" = ---s-- ]" ||
     fail "trigger power: '$(state t)'"
 x trigger t bogus 2>/dev/null; [ $? -eq 2 ] || fail "bad trigger"
+
+# dump-core writes the memory of a running domain, which runs on.
+mkcfg u
+x create u.cfg >/dev/null || fail "create u"
+x dump-core u u.core || fail "dump-core"
+head -c 16 u.core | grep -q XLTOOL-SIM-CORE || fail "dump-core header"
+[ "$(stat -c %s u.core)" -eq $(( (16 << 20) + 4096 )) ] || fail "core size"
+[[ $(state u) =~ ^[-r][-b]----$ ]] || fail "dumped domain not running"
+x uptime -s u | grep -Eq '^ [0-9]{2}:[0-9]{2}:[0-9]{2} up  0:00, u \([0-9]+\)$' ||
+    fail "uptime -s: $(x uptime -s u)"
+x vcpu-list | grep -q '^Domain-0 ' || fail "vcpu-list without domains"
+
+# trigger reset: a hard reset, then on_reboot (restart).
+id1=$(x domid u)
+x trigger u reset || fail "trigger reset"
+wait_until 10 sh -c "[ \"\$($XLTOOL domid u 2>/dev/null)\" != $id1 ] && $XLTOOL domid u >/dev/null 2>&1" ||
+    fail "reset did not restart u"
 cleanup_domains
 no_state_left
 exit 0

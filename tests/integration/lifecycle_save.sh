@@ -13,6 +13,7 @@ sleep 1
 guest s "dirty off" >/dev/null
 sum1=$(checksum s); cnt1=$(counter s)
 [ -n "$sum1" ] || fail "no checksum"
+x mem-max s 64 || fail "mem-max"      # the config now differs from boot
 
 x save s s.save 2>err || fail "save: $(cat err)"
 grep -q "^Saving to s.save new xl format" err || fail "save message"
@@ -25,6 +26,8 @@ grep -aq '"name": "s"' s.save || fail "config JSON in the header"
 [ "$(stat -c %s s.save)" -lt $((8 << 20)) ] || fail "save file not sparse-aware"
 
 x restore s.save 2>err || fail "restore: $(cat err)"
+[ "$(x list -l s | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["config"]["b_info"]["max_memkb"])')" = 65536 ] ||
+    fail "mem-max lost in save/restore"
 sum2=$(checksum s); cnt2=$(counter s)
 [ "$sum1" = "$sum2" ] || fail "checksum $sum1 before, $sum2 after"
 [ "$cnt2" -ge "$cnt1" ] || fail "counter went back: $cnt1 -> $cnt2"
