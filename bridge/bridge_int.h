@@ -44,6 +44,8 @@ struct rtnl_route;
  * into st. */
 int bridge_snapshot(struct nl_sock *sk, int nic_idx, struct bridge_state *st,
                     char *err, size_t errlen);
+/* Describes the kernel's address o as a record. */
+int bridge_addr_rec_from(struct rtnl_addr *o, struct bridge_addr_rec *a);
 /* Builds the address a of NIC nic for device dev (ifindex), which may be
  * the NIC itself or its bridge. */
 int bridge_addr_obj(const struct bridge_addr_rec *a, int ifindex,

@@ -98,7 +98,7 @@ int bridge_state_path(const char *br, char *buf, size_t len, char *err,
 int bridge_run_dir(char *buf, size_t len, int create, char *err,
                    size_t errlen);
 
-/* Address text helpers shared with the netlink side. */
+/* Address text, shared with the netlink side. */
 int bridge_ip_parse(const char *s, int family, int want_plen,
                     struct bridge_ip *ip_r);
 int bridge_ip_format(const struct bridge_ip *ip, int with_plen, char *buf,

@@ -14,7 +14,7 @@
 #include "bridge.h"
 #include "bridge_int.h"
 
-#define LIST_MAX_LINKS 4096
+#define LIST_MAX_LINKS 65536
 
 struct link_row {
     int ifindex, master, is_bridge, stp;
@@ -24,8 +24,27 @@ struct link_row {
 
 struct dump {
     struct link_row *rows;
-    int n, overflow;
+    int n, cap, overflow;
 };
+
+/* Room for one more row; the table doubles as needed, up to a bound. */
+static struct link_row *new_row(struct dump *d)
+{
+    struct link_row *rows;
+    int cap;
+
+    if (d->n == d->cap) {
+        cap = d->cap ? d->cap * 2 : 64;
+        if (cap > LIST_MAX_LINKS ||
+            !(rows = realloc(d->rows, cap * sizeof(*rows)))) {
+            d->overflow = 1;
+            return NULL;
+        }
+        d->rows = rows;
+        d->cap = cap;
+    }
+    return &d->rows[d->n++];
+}
 
 static void parse_bridge_info(struct nlattr *linkinfo, struct link_row *row)
 {
@@ -64,12 +83,9 @@ static int dump_cb(struct nl_msg *msg, void *arg)
         nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0 ||
         !tb[IFLA_IFNAME])
         return NL_OK;
-    if (d->n >= LIST_MAX_LINKS) {
-        d->overflow = 1;
+    if (!(row = new_row(d)))
         return NL_OK;
-    }
     ifi = nlmsg_data(h);
-    row = &d->rows[d->n];
     memset(row, 0, sizeof(*row));
     row->ifindex = ifi->ifi_index;
     nla_strlcpy(row->name, tb[IFLA_IFNAME], sizeof(row->name));
@@ -77,7 +93,6 @@ static int dump_cb(struct nl_msg *msg, void *arg)
         row->master = nla_get_u32(tb[IFLA_MASTER]);
     if (tb[IFLA_LINKINFO])
         parse_bridge_info(tb[IFLA_LINKINFO], row);
-    d->n++;
     return NL_OK;
 }
 
@@ -86,9 +101,6 @@ static int dump_links(struct dump *d, char *err, size_t errlen)
     struct nl_sock *sk = NULL;
     int rc = -1, e;
 
-    d->rows = calloc(LIST_MAX_LINKS, sizeof(*d->rows));
-    if (!d->rows)
-        return bridge_fail(err, errlen, "out of memory");
     if (bridge_sock_open(&sk, err, errlen))
         goto out;
     nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, dump_cb, d);
@@ -101,8 +113,8 @@ static int dump_links(struct dump *d, char *err, size_t errlen)
         goto out;
     }
     if (d->overflow) {
-        bridge_fail(err, errlen, "more than %d network interfaces",
-                    LIST_MAX_LINKS);
+        bridge_fail(err, errlen, "cannot list network interfaces: out of "
+                    "memory or more than %d of them", LIST_MAX_LINKS);
         goto out;
     }
     rc = 0;
@@ -144,7 +156,7 @@ static int by_bridge_name(const void *a, const void *b)
 int bridge_list(struct bridge_info **list_r, int *n_r, char *err,
                 size_t errlen)
 {
-    struct dump d = {NULL, 0, 0};
+    struct dump d = {NULL, 0, 0, 0};
     struct bridge_info *list = NULL;
     int rc = -1, i, n = 0;
 

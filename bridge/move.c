@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <net/if_arp.h>
 #include <netlink/route/addr.h>
+#include <netlink/cache.h>
 #include <netlink/route/route.h>
 #include <netlink/route/link/bridge.h>
 
@@ -26,6 +27,8 @@
 #include "bridge_int.h"
 #include "bridge_state.h"
 
+#define DAD_TICK_US    100000     /* polling duplicate address detection */
+#define DAD_WAIT_TICKS 150        /* 15 s */
 #define MOVE_MAX_OPS (8 + 2 * BRIDGE_MAX_ADDRS + 2 * BRIDGE_MAX_ROUTES)
 
 enum op_kind {
@@ -362,6 +365,66 @@ static int enslave_steps(struct move *m, char *err, size_t errlen)
     return 0;
 }
 
+/* Scans the NIC's IPv6 addresses among the moved ones: 1 while one is
+ * still tentative, 0 when all are usable, -1 if one failed detection. */
+static int dad_state(struct move *m, char *bad, size_t badlen)
+{
+    struct nl_cache *cache = NULL;
+    struct nl_object *obj;
+    struct rtnl_addr *o;
+    struct bridge_addr_rec rec;
+    int i, rc = 0;
+
+    if (rtnl_addr_alloc_cache(m->sk, &cache) < 0)
+        return 1;
+    for (obj = nl_cache_get_first(cache); obj; obj = nl_cache_get_next(obj)) {
+        o = (struct rtnl_addr *)obj;
+        if (rtnl_addr_get_ifindex(o) != m->nic_idx ||
+            rtnl_addr_get_family(o) != AF_INET6 ||
+            bridge_addr_rec_from(o, &rec))
+            continue;
+        for (i = 0; i < m->st->naddrs; i++)
+            if (!memcmp(&m->st->addrs[i].local, &rec.local, sizeof(rec.local)))
+                break;
+        if (i == m->st->naddrs)
+            continue;
+        if (rec.flags & IFA_F_DADFAILED) {
+            bridge_ip_format(&rec.local, 1, bad, badlen);
+            rc = -1;
+            break;
+        }
+        if (rec.flags & IFA_F_TENTATIVE)
+            rc = 1;
+    }
+    nl_cache_free(cache);
+    return rc;
+}
+
+/*
+ * A tentative IPv6 address takes no traffic: the NIC's addresses come
+ * back tentative while duplicate address detection runs on them, so the
+ * bridge keeps its copies until that is over (a few seconds at most).
+ */
+static int wait_dad(struct move *m, char *err, size_t errlen)
+{
+    char bad[64] = "?";
+    int i, st;
+
+    for (i = 0; i < DAD_WAIT_TICKS; i++) {
+        st = dad_state(m, bad, sizeof(bad));
+        if (st < 0)
+            return bridge_fail(err, errlen, "address %s is in use on the "
+                               "link of %s (duplicate address detection "
+                               "failed)", bad, m->st->nic);
+        if (st == 0)
+            return 0;
+        usleep(DAD_TICK_US);
+    }
+    return bridge_fail(err, errlen, "%s: duplicate address detection did not "
+                       "end in %d seconds", m->st->nic,
+                       DAD_WAIT_TICKS * DAD_TICK_US / 1000000);
+}
+
 /*
  * Releasing: the NIC takes its addresses and routes back while still
  * enslaved, and the bridge gives its own up, all before the NIC leaves
@@ -375,7 +438,7 @@ static int release_steps(struct move *m, char *err, size_t errlen)
 {
     add_order(m);
     route_order(m);
-    if (add_addrs(m, 0, err, errlen) ||
+    if (add_addrs(m, 0, err, errlen) || wait_dad(m, err, errlen) ||
         move_routes(m, OP_ROUTE_DEL, 1, err, errlen) ||
         move_routes(m, OP_ROUTE_ADD, 0, err, errlen) ||
         del_addrs(m, 1, err, errlen))

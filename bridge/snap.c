@@ -13,6 +13,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/route.h>
 #include <netlink/route/nexthop.h>
+#include <linux/nexthop.h>
 
 #include "bridge.h"
 #include "bridge_int.h"
@@ -60,7 +61,7 @@ static const char *ip_text(const struct bridge_ip *ip, char *buf, size_t len)
     return buf;
 }
 
-static int addr_to_rec(struct rtnl_addr *o, struct bridge_addr_rec *a)
+int bridge_addr_rec_from(struct rtnl_addr *o, struct bridge_addr_rec *a)
 {
     int fam = rtnl_addr_get_family(o);
     struct nl_addr *peer = rtnl_addr_get_peer(o);
@@ -118,7 +119,7 @@ static int snap_addrs(struct nl_sock *sk, int nic_idx,
                         st->nic, BRIDGE_MAX_ADDRS);
             goto out;
         }
-        if (addr_to_rec(o, &st->addrs[st->naddrs++])) {
+        if (bridge_addr_rec_from(o, &st->addrs[st->naddrs++])) {
             bridge_fail(err, errlen, "%s: an address has a form that "
                         "cannot be moved", st->nic);
             goto out;
@@ -247,10 +248,56 @@ out:
     return rc;
 }
 
+struct nh_search {
+    int ifindex;
+    uint32_t id;                 /* first nexthop object on ifindex */
+};
+
+static int nh_object_cb(struct nl_msg *msg, void *arg)
+{
+    struct nh_search *ns = arg;
+    struct nlattr *tb[NHA_MAX + 1];
+
+    if (nlmsg_parse(nlmsg_hdr(msg), sizeof(struct nhmsg), tb, NHA_MAX,
+                    NULL) < 0 || !tb[NHA_ID] || !tb[NHA_OIF])
+        return NL_OK;
+    if ((int)nla_get_u32(tb[NHA_OIF]) == ns->ifindex && !ns->id)
+        ns->id = nla_get_u32(tb[NHA_ID]);
+    return NL_OK;
+}
+
+/* Routes may go through nexthop objects ("ip nexthop"), which libnl-route
+ * cannot describe: a NIC that one of them uses is refused rather than
+ * left half moved.  Kernels without nexthop objects have none. */
+static int check_nh_objects(struct nl_sock *sk, int nic_idx, const char *nic,
+                            char *err, size_t errlen)
+{
+    struct nhmsg hdr = {.nh_family = AF_UNSPEC};
+    struct nh_search ns = {nic_idx, 0};
+    struct nl_cb *base = nl_socket_get_cb(sk), *cb;
+    int e;
+
+    cb = nl_cb_clone(base);      /* this dump's handler, not the socket's */
+    nl_cb_put(base);
+    if (!cb)
+        return bridge_fail(err, errlen, "%s: out of memory", nic);
+    nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, nh_object_cb, &ns);
+    e = nl_send_simple(sk, RTM_GETNEXTHOP, NLM_F_DUMP, &hdr, sizeof(hdr));
+    if (e >= 0)
+        e = nl_recvmsgs(sk, cb);
+    nl_cb_put(cb);
+    if (ns.id)
+        return bridge_fail(err, errlen, "%s: nexthop object %u goes through "
+                           "it, and xltool cannot move nexthop objects",
+                           nic, ns.id);
+    return 0;
+}
+
 int bridge_snapshot(struct nl_sock *sk, int nic_idx, struct bridge_state *st,
                     char *err, size_t errlen)
 {
-    if (snap_addrs(sk, nic_idx, st, err, errlen) ||
+    if (check_nh_objects(sk, nic_idx, st->nic, err, errlen) ||
+        snap_addrs(sk, nic_idx, st, err, errlen) ||
         snap_routes(sk, nic_idx, st, err, errlen))
         return -1;
     return 0;

@@ -110,6 +110,13 @@ sys.exit(0 if ok else "unexpected: %r" % l)' "$want" ||
 done
 echo "ok: two taps on xenbr0 while the process runs"
 
+# A tap can leave the bridge and come back like any vif.
+inn "$XLTOOL" bridge detach vif3.1 xenbr0 || fail "detach vif3.1 failed"
+[ "$(ports)" = "vif3.0" ] || fail "ports after detach: $(ports)"
+inn "$XLTOOL" bridge attach vif3.1 xenbr0 || fail "attach vif3.1 failed"
+[ "$(ports)" = "vif3.0 vif3.1" ] || fail "ports after attach: $(ports)"
+echo "ok: detach and attach of a tap"
+
 # A second process cannot take a name in use.
 taps_fail "vif3.0" xenbr0 vif3.0 00:16:3e:00:03:05
 [ "$(ports)" = "vif3.0 vif3.1" ] || fail "ports changed: $(ports)"

@@ -131,6 +131,19 @@ xl_fails "bridge delete nosuchbr" nosuchbr "no such bridge"
 xl_fails "bridge delete xenbr0 --release" xenbr0
 same_as_orig "bad names"
 
+if inh ip nexthop add id 7 via 10.77.0.2 dev eth0 2>/dev/null; then
+    inh ip route add 203.0.113.128/25 nhid 7
+    snapshot >nhobj.json
+    xl_fails "bridge create xenbr0 --enslave eth0" eth0 "nexthop object 7"
+    snapshot >now.json
+    diff -u nhobj.json now.json || fail "nexthop object: state changed"
+    inh ip route del 203.0.113.128/25
+    inh ip nexthop del id 7
+    same_as_orig "after the nexthop object"
+else
+    echo "note: no nexthop objects in this kernel; not tested"
+fi
+
 inh ip link add br9 type bridge
 inh ip link set eth0 master br9
 snapshot >enslaved.json
@@ -180,16 +193,22 @@ else
     echo "note: no macvlan support; the enslave failure is not tested"
 fi
 
-# Pings from the peer while $@ runs: the host must answer every one.
+# Pings from the peer, over IPv4 and IPv6, while $@ runs: the host must
+# answer every one.
 reachable_during() {
-    local ping_pid
-    inp ping -q -i 0.005 -c 400 -W 2 10.77.0.1 >ping.out 2>&1 &
-    ping_pid=$!
+    local p4 p6 v
+    inp ping -q -i 0.005 -c 600 -W 2 10.77.0.1 >ping4.out 2>&1 &
+    p4=$!
+    inp ping -q -i 0.005 -c 600 -W 2 fd77::1 >ping6.out 2>&1 &
+    p6=$!
     "$@" || fail "$* failed"
-    wait "$ping_pid"
-    grep -q ' 0% packet loss' ping.out ||
-        fail "host unreachable during '$*': $(grep loss ping.out)"
-    echo "ok: no ping lost during '$*': $(grep loss ping.out)"
+    wait "$p4"
+    wait "$p6"
+    for v in 4 6; do
+        grep -q ' 0% packet loss' ping$v.out ||
+            fail "host unreachable (IPv$v) during '$*': $(grep loss ping$v.out)"
+        echo "ok: no IPv$v ping lost during '$*': $(grep loss ping$v.out)"
+    done
 }
 
 # The move itself.
