@@ -344,6 +344,9 @@ static int lx_list(struct be *be, struct be_dominfo **list_r, int *n_r,
     *n_r = n;
     list = NULL;
     rc = 0;
+    /* libxl logs an error for a domain without a start time (dom0 has
+     * none): not a failure, and not to be quoted by the next one. */
+    be_lx_logger_clear(&lx->log);
 out:
     if (info)
         libxl_dominfo_list_free(info, n);

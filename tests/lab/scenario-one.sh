@@ -115,6 +115,8 @@ t_save_restore() {
 ensure_pv() {
     exists $PV && return 0
     echo "(re-creating $PV for this test)"
+    # The old console log would make the new guest look booted.
+    rm -f "$(conlog $PV)"
     "$XLTOOL" create -q "$RUN/pv.cfg" && wait_until 90 ticking $PV
 }
 
