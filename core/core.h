@@ -182,6 +182,17 @@ struct be_ops {
      * flag is not this backend's.
      */
     uint32_t save_flags;
+
+    /*
+     * Added, may be NULL: reads the domain config JSON of a save-file
+     * header written with this backend into d_config (initialised by the
+     * caller).  The libxl backend's get_config returns everything libxl
+     * knows of a domain (libxl_retrieve_domain_configuration), more than
+     * cfg_config_from_json represents; this reads it with libxl itself.
+     * When NULL, cfg_config_from_json reads it.
+     */
+    int (*config_from_json)(struct be *be, const char *json,
+                            libxl_domain_config *d_config, char *err);
 };
 
 struct be {
