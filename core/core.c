@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cfg.h"
 #include "core.h"
 
 int core_host_is_dom0(void)
@@ -46,6 +47,14 @@ int core_open(struct be **be_r, int *fallback_r, char *err)
         return be_libxl_open(be_r, err);
     *fallback_r = 1;
     return be_sim_open(be_r, err);
+}
+
+int core_config_from_json(struct be *be, const char *json,
+                          libxl_domain_config *d_config, char *err)
+{
+    if (be->ops->config_from_json)
+        return be->ops->config_from_json(be, json, d_config, err);
+    return cfg_config_from_json(json, d_config, err, XT_ERRLEN);
 }
 
 void core_close(struct be *be)

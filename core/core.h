@@ -210,6 +210,11 @@ void core_close(struct be *be);
 /* Non-zero when this host is a Xen dom0. */
 int core_host_is_dom0(void);
 
+/* Reads the domain config JSON of a save file or migration stream with
+ * the backend's own reader when it has one, else cfg_config_from_json. */
+int core_config_from_json(struct be *be, const char *json,
+                          libxl_domain_config *d_config, char *err);
+
 /* Resolves a domain given by name, domid or UUID. */
 int core_lookup(struct be *be, const char *spec, uint32_t *domid_r,
                 char *err);

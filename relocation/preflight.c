@@ -118,7 +118,7 @@ int reloc_preflight(struct be *be, const char *backend, const char *name,
                  "backend %s", be->ops->name, backend);
         goto out;
     }
-    if (cfg_config_from_json(config_json, &dc, msg, sizeof(msg))) {
+    if (core_config_from_json(be, config_json, &dc, msg)) {
         snprintf(err, XT_ERRLEN, "the config of %s is not usable: %.400s", name,
                  msg);
         goto out;

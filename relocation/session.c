@@ -116,12 +116,12 @@ int reloc_settle(struct be *be, const char *name, char *err)
     return where;
 }
 
-static int config_for(const char *json, const char *new_name,
+static int config_for(struct be *be, const char *json, const char *new_name,
                       libxl_domain_config *dc, char *err)
 {
     char msg[XT_ERRLEN];
 
-    if (cfg_config_from_json(json, dc, msg, sizeof(msg))) {
+    if (core_config_from_json(be, json, dc, msg)) {
         snprintf(err, XT_ERRLEN, "the stream's config is not usable: %.400s",
                  msg);
         return -1;
@@ -152,7 +152,7 @@ int reloc_receive_domain(struct reloc_session *s, int fd, const char *json,
             goto out;
         json = hjson;
     }
-    if (config_for(json, incoming, &dc, err))
+    if (config_for(s->be, json, incoming, &dc, err))
         goto out;
     /* The source may still hold the disk locks: the new domain takes
      * them over when the source lets go. */
@@ -233,7 +233,7 @@ static int xl_prepare(struct reloc_session *s, int rfd, char **json_r,
     libxl_domain_config_init(&dc);
     if (reloc_header_read(s->be, rfd, json_r, err))
         goto out;
-    if (cfg_config_from_json(*json_r, &dc, err, XT_ERRLEN))
+    if (core_config_from_json(s->be, *json_r, &dc, err))
         goto out;
     if (!dc.c_info.name || !reloc_name_valid(dc.c_info.name)) {
         snprintf(err, XT_ERRLEN, "the stream names no valid domain");

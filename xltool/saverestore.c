@@ -126,7 +126,7 @@ int xt_read_header(struct be *be, int fd, const char *src,
         xt_err("%s: holds no domain config", src);
         goto out;
     }
-    if (cfg_config_from_json(json, c, err, sizeof(err))) {
+    if (core_config_from_json(be, json, c, err)) {
         xt_err("%s: bad domain config: %s", src, err);
         goto out;
     }
