@@ -351,12 +351,17 @@ struct fill {
     int fd;
 };
 
-static int put_page(uint64_t pfn, const void *page, void *opaque)
+static int put_pages(uint64_t pfn, uint64_t count, const void *pages,
+                     void *opaque)
 {
     struct fill *f = opaque;
+    size_t len = count * SIM_PAGE;
+    ssize_t w;
 
-    return pwrite(f->fd, page, SIM_PAGE, (off_t)(pfn * SIM_PAGE)) ==
-           SIM_PAGE ? 0 : -1;
+    w = pwrite(f->fd, pages, len, (off_t)(pfn * SIM_PAGE));
+    if (w >= 0 && (size_t)w != len)
+        errno = ENOSPC;
+    return w >= 0 && (size_t)w == len ? 0 : -1;
 }
 
 /* Create and receive: stream_fd >= 0 fills memory from a page stream. */
@@ -390,7 +395,7 @@ static int build(struct sim *s, libxl_domain_config *c, unsigned int flags,
         goto out;
     have = 1;
     if (stream_fd >= 0 &&
-        sim_stream_read_body(stream_fd, nr_pages, put_page, &f, err))
+        sim_stream_read_body(stream_fd, nr_pages, put_pages, &f, err))
         goto out;
     l = (struct sim_launch){*domid_r, stream_fd >= 0,
                             !!(flags & BE_CREATE_PAUSED), fds, busy, nfds};

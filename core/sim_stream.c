@@ -158,7 +158,7 @@ static int read_pages(int fd, uint32_t len, uint64_t nr_pages,
 {
     uint64_t pfns[SIM_STREAM_BATCH];
     uint32_t cnt[2];
-    unsigned int i;
+    unsigned int i, k;
 
     if (len < 8)
         return sim_err(err, "memory stream: page record of %u"
@@ -181,10 +181,13 @@ static int read_pages(int fd, uint32_t len, uint64_t nr_pages,
             return -1;
         }
     }
-    for (i = 0; i < cnt[0]; i++) {
-        if (rd(fd, buf, SIM_PAGE, "a page", err))
-            return -1;
-        if (fn(pfns[i], buf, opaque)) {
+    if (rd(fd, buf, (size_t)cnt[0] * SIM_PAGE, "a page record", err))
+        return -1;
+    /* One store for each run of consecutive pages. */
+    for (i = 0; i < cnt[0]; i += k) {
+        for (k = 1; i + k < cnt[0] && pfns[i + k] == pfns[i] + k; k++)
+            ;
+        if (fn(pfns[i], k, buf + (size_t)i * SIM_PAGE, opaque)) {
             sim_err(err, "cannot store page %" PRIu64 ": %s",
                      pfns[i], strerror(errno));
             return -1;
@@ -196,7 +199,7 @@ static int read_pages(int fd, uint32_t len, uint64_t nr_pages,
 int sim_stream_read_body(int fd, uint64_t nr_pages, sim_page_fn *fn,
                          void *opaque, char *err)
 {
-    unsigned char *buf = malloc(SIM_PAGE);
+    unsigned char *buf = malloc((size_t)SIM_STREAM_BATCH * SIM_PAGE);
     struct rec_hdr r;
     int rc = -1;
 
