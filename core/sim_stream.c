@@ -399,10 +399,11 @@ static int stop_guest(struct sim_dom *d, char *err)
                  d->name, strerror(errno));
         return -1;
     }
-    for (i = 0; i < 2000; i++) {
+    /* Polled often: the guest is down while we wait. */
+    for (i = 0; i < 20000; i++) {
         if (sim_proc_read(d->pid, &p) || p.state == 'T' || p.state == 't')
             return 0;
-        usleep(1000);
+        usleep(100);
     }
     sim_err(err, "domain %s: did not stop", d->name);
     return -1;
@@ -470,8 +471,15 @@ int sim_send(struct sim *s, struct sim_dom *d, int fd, unsigned int flags,
     if ((flags & BE_SEND_LIVE) && !d->paused &&
         live_rounds(fd, &m, list, &pr, progress, opaque, err))
         goto out;
-    if ((flags & BE_SEND_LIVE) && !d->paused && stop_guest(d, err))
-        goto out;
+    if ((flags & BE_SEND_LIVE) && !d->paused) {
+        /* The downtime starts now: said before the guest is stopped and
+         * the last pages go, so that the caller's clock counts both. */
+        pr.suspended = 1;
+        if (progress)
+            progress(&pr, opaque);
+        if (stop_guest(d, err))
+            goto out;
+    }
     pr.suspended = 1;
     take_dirty(&m, &list, &n);
     pr.dirty_pages = n;
