@@ -351,15 +351,37 @@ struct fill {
     int fd;
 };
 
-static int put_page(uint64_t pfn, const void *page, void *opaque)
+static int put_pages(uint64_t pfn, uint64_t count, const void *pages,
+                     void *opaque)
 {
     struct fill *f = opaque;
+    size_t len = count * SIM_PAGE;
+    ssize_t w;
 
-    return pwrite(f->fd, page, SIM_PAGE, (off_t)(pfn * SIM_PAGE)) ==
-           SIM_PAGE ? 0 : -1;
+    w = pwrite(f->fd, pages, len, (off_t)(pfn * SIM_PAGE));
+    if (w >= 0 && (size_t)w != len)
+        errno = ENOSPC;
+    return w >= 0 && (size_t)w == len ? 0 : -1;
 }
 
-/* Create and receive: stream_fd >= 0 fills memory from a page stream. */
+static int sim_destroy(struct be *be, uint32_t domid, char *err);
+
+/* Removes a domain that failed half-way: its processes too if launched. */
+static void unbuild(struct sim *s, uint32_t domid, int launched)
+{
+    char e2[XT_ERRLEN];
+
+    if (!launched || sim_destroy((struct be *)s, domid, e2))
+        sim_remove_dom(s, domid);
+}
+
+/*
+ * Create and receive: stream_fd >= 0 fills memory from a page stream.
+ * A domain restored paused is launched before its memory arrives: the
+ * guest is stopped before it reads any of it, and the pages written
+ * meanwhile reach its shared mapping, so that unpausing it is all that
+ * is left to do once the stream ends.
+ */
 static int build(struct sim *s, libxl_domain_config *c, unsigned int flags,
                  int stream_fd, uint32_t *domid_r, char *err)
 {
@@ -368,6 +390,7 @@ static int build(struct sim *s, libxl_domain_config *c, unsigned int flags,
     uint64_t nr_pages = 0, pages;
     int *fds = NULL, *busy = NULL, nfds = 0, rc = -1, have = 0;
     int takeover = stream_fd >= 0 && (flags & BE_RECEIVE_MIGRATING);
+    int early = stream_fd >= 0 && (flags & BE_CREATE_PAUSED), launched = 0;
 
     if (check_config(c, err))
         goto out;
@@ -389,12 +412,15 @@ static int build(struct sim *s, libxl_domain_config *c, unsigned int flags,
     if (reserve(s, c, pages, domid_r, &f.fd, err))
         goto out;
     have = 1;
-    if (stream_fd >= 0 &&
-        sim_stream_read_body(stream_fd, nr_pages, put_page, &f, err))
-        goto out;
     l = (struct sim_launch){*domid_r, stream_fd >= 0,
                             !!(flags & BE_CREATE_PAUSED), fds, busy, nfds};
-    if (sim_launch(s, c, &l, err))
+    if (early && sim_launch(s, c, &l, err))
+        goto out;
+    launched = early;
+    if (stream_fd >= 0 &&
+        sim_stream_read_body(stream_fd, nr_pages, put_pages, &f, err))
+        goto out;
+    if (!launched && sim_launch(s, c, &l, err))
         goto out;
     sim_log(s, "domain %u (%s) %s", *domid_r, c->c_info.name,
             stream_fd >= 0 ? "restored" : "created");
@@ -403,7 +429,7 @@ out:
     if (f.fd >= 0)
         close(f.fd);
     if (rc && have)
-        sim_remove_dom(s, *domid_r);
+        unbuild(s, *domid_r, launched);
     sim_fds_close(fds, nfds);
     free(busy);
     return rc;

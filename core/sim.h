@@ -126,7 +126,9 @@ uint64_t sim_free_kb(const struct sim *s);
 #define SIM_STREAM_BATCH   256u
 #define SIM_STREAM_MAX_PAGES (1ull << 28)   /* 1 TiB of guest memory */
 
-typedef int sim_page_fn(uint64_t pfn, const void *page, void *opaque);
+/* Stores count pages that follow each other from pfn on. */
+typedef int sim_page_fn(uint64_t pfn, uint64_t count, const void *pages,
+                        void *opaque);
 int sim_stream_write_header(int fd, uint64_t nr_pages, char *err);
 int sim_stream_write_pages(int fd, const uint64_t *pfns, unsigned int n,
                            const unsigned char *mem, char *err);

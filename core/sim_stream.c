@@ -158,7 +158,7 @@ static int read_pages(int fd, uint32_t len, uint64_t nr_pages,
 {
     uint64_t pfns[SIM_STREAM_BATCH];
     uint32_t cnt[2];
-    unsigned int i;
+    unsigned int i, k;
 
     if (len < 8)
         return sim_err(err, "memory stream: page record of %u"
@@ -181,10 +181,13 @@ static int read_pages(int fd, uint32_t len, uint64_t nr_pages,
             return -1;
         }
     }
-    for (i = 0; i < cnt[0]; i++) {
-        if (rd(fd, buf, SIM_PAGE, "a page", err))
-            return -1;
-        if (fn(pfns[i], buf, opaque)) {
+    if (rd(fd, buf, (size_t)cnt[0] * SIM_PAGE, "a page record", err))
+        return -1;
+    /* One store for each run of consecutive pages. */
+    for (i = 0; i < cnt[0]; i += k) {
+        for (k = 1; i + k < cnt[0] && pfns[i + k] == pfns[i] + k; k++)
+            ;
+        if (fn(pfns[i], k, buf + (size_t)i * SIM_PAGE, opaque)) {
             sim_err(err, "cannot store page %" PRIu64 ": %s",
                      pfns[i], strerror(errno));
             return -1;
@@ -196,7 +199,7 @@ static int read_pages(int fd, uint32_t len, uint64_t nr_pages,
 int sim_stream_read_body(int fd, uint64_t nr_pages, sim_page_fn *fn,
                          void *opaque, char *err)
 {
-    unsigned char *buf = malloc(SIM_PAGE);
+    unsigned char *buf = malloc((size_t)SIM_STREAM_BATCH * SIM_PAGE);
     struct rec_hdr r;
     int rc = -1;
 
@@ -396,10 +399,11 @@ static int stop_guest(struct sim_dom *d, char *err)
                  d->name, strerror(errno));
         return -1;
     }
-    for (i = 0; i < 2000; i++) {
+    /* Polled often: the guest is down while we wait. */
+    for (i = 0; i < 20000; i++) {
         if (sim_proc_read(d->pid, &p) || p.state == 'T' || p.state == 't')
             return 0;
-        usleep(1000);
+        usleep(100);
     }
     sim_err(err, "domain %s: did not stop", d->name);
     return -1;
@@ -467,8 +471,15 @@ int sim_send(struct sim *s, struct sim_dom *d, int fd, unsigned int flags,
     if ((flags & BE_SEND_LIVE) && !d->paused &&
         live_rounds(fd, &m, list, &pr, progress, opaque, err))
         goto out;
-    if ((flags & BE_SEND_LIVE) && !d->paused && stop_guest(d, err))
-        goto out;
+    if ((flags & BE_SEND_LIVE) && !d->paused) {
+        /* The downtime starts now: said before the guest is stopped and
+         * the last pages go, so that the caller's clock counts both. */
+        pr.suspended = 1;
+        if (progress)
+            progress(&pr, opaque);
+        if (stop_guest(d, err))
+            goto out;
+    }
     pr.suspended = 1;
     take_dirty(&m, &list, &n);
     pr.dirty_pages = n;

@@ -22,11 +22,12 @@ struct sink {
     int calls;
 };
 
-static int put(uint64_t pfn, const void *page, void *opaque)
+static int put(uint64_t pfn, uint64_t count, const void *pages,
+               void *opaque)
 {
     struct sink *s = opaque;
 
-    memcpy(s->mem[pfn], page, SIM_PAGE);
+    memcpy(s->mem[pfn], pages, count * SIM_PAGE);
     s->calls++;
     return 0;
 }
