@@ -25,7 +25,14 @@ while read -r cmd; do
     got=$(synopsis "$cmd")
     [ -n "$got" ] || fail "no entry for $cmd"
     [ "$got" = "$want" ] || fail "$cmd: man says '$got', the table '$want'"
+    # The entry's heading carries the same synopsis ('-' may be written
+    # as roff's '\-').
+    grep -q "^\.SS \"$(sed 's/[][\.*^$]/\\&/g; s/-/\\\\\\?-/g' <<<"$cmd $want")\"\$" \
+        "$man" || fail "$cmd: no .SS heading with the synopsis"
 done <<<"$cmds"
+# The bridge family: the command and its five subcommands.
+[ "$(grep -c '^bridge' <<<"$cmds")" -eq 6 ] ||
+    fail "bridge commands in help: $(grep '^bridge' <<<"$cmds")"
 for s in NAME SYNOPSIS DESCRIPTION ENVIRONMENT FILES "EXIT STATUS"; do
     grep -q "^\.SH \"\?$s\"\?$" "$man" || fail "no section $s"
 done
