@@ -328,10 +328,10 @@ static int lx_list(struct be *be, struct be_dominfo **list_r, int *n_r,
         goto out;
     }
     for (i = 0; i < n; i++) {
+        /* One xenstore read a domain, as xl list: the start time costs
+         * two more, so it is read only when asked (lx_start_time). */
         name = libxl_domid_to_name(lx->ctx, info[i].domid);
-        if (be_lx_dominfo_fill(&list[i], &info[i], name,
-                               libxl_vm_get_start_time(lx->ctx,
-                                                       info[i].domid))) {
+        if (be_lx_dominfo_fill(&list[i], &info[i], name, 0)) {
             free(name);
             core_dominfo_list_free(list, i);
             list = NULL;
@@ -344,14 +344,22 @@ static int lx_list(struct be *be, struct be_dominfo **list_r, int *n_r,
     *n_r = n;
     list = NULL;
     rc = 0;
-    /* libxl logs an error for a domain without a start time (dom0 has
-     * none): not a failure, and not to be quoted by the next one. */
-    be_lx_logger_clear(&lx->log);
 out:
     if (info)
         libxl_dominfo_list_free(info, n);
     free(list);
     return rc;
+}
+
+static uint64_t lx_start_time(struct be *be, uint32_t domid)
+{
+    struct be_lx *lx = be_lx_of(be);
+    uint64_t t = libxl_vm_get_start_time(lx->ctx, domid);
+
+    /* libxl logs an error for a domain without a start time (dom0 has
+     * none): not a failure, and not to be quoted by the next one. */
+    be_lx_logger_clear(&lx->log);
+    return t;
 }
 
 static int lx_get_config(struct be *be, uint32_t domid,
@@ -624,6 +632,7 @@ static const struct be_ops lx_ops = {
     .name = "libxl",
     .close = lx_close,
     .list = lx_list,
+    .start_time = lx_start_time,
     .get_config = lx_get_config,
     .create = be_lx_create,
     .destroy = lx_destroy,

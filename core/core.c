@@ -124,6 +124,13 @@ const struct be_dominfo *core_dominfo_find(const struct be_dominfo *list,
     return NULL;
 }
 
+uint64_t core_start_time(struct be *be, const struct be_dominfo *d)
+{
+    if (d->start_time || !be->ops->start_time)
+        return d->start_time;
+    return be->ops->start_time(be, d->domid);
+}
+
 void core_vcpuinfo_list_free(struct be_vcpuinfo *list, int n)
 {
     int i;

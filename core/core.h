@@ -39,7 +39,8 @@ struct be_dominfo {
     unsigned int vcpu_online;
     unsigned int vcpu_max;
     uint64_t cpu_time_ns;
-    uint64_t start_time;         /* seconds since the epoch; 0 if unknown */
+    uint64_t start_time;         /* seconds since the epoch; 0 if unknown
+                                  * or not read: see core_start_time */
 };
 
 struct be_vcpuinfo {
@@ -110,6 +111,10 @@ struct be_ops {
 
     int (*list)(struct be *be, struct be_dominfo **list_r, int *n_r,
                 char *err);
+    /* Seconds since the epoch when DOMID started, 0 if unknown.  For a
+     * backend whose list leaves start_time out because reading it costs
+     * a round trip per domain (NULL when list always fills it). */
+    uint64_t (*start_time)(struct be *be, uint32_t domid);
     int (*get_config)(struct be *be, uint32_t domid,
                       libxl_domain_config *d_config, char *err);
     int (*create)(struct be *be, libxl_domain_config *d_config,
@@ -222,6 +227,8 @@ void core_dominfo_list_free(struct be_dominfo *list, int n);
 /* The entry of LIST (N entries) for DOMID, or NULL. */
 const struct be_dominfo *core_dominfo_find(const struct be_dominfo *list,
                                            int n, uint32_t domid);
+/* When D started: its start_time, else what the backend reads. */
+uint64_t core_start_time(struct be *be, const struct be_dominfo *d);
 void core_vcpuinfo_list_free(struct be_vcpuinfo *list, int n);
 void core_devinfo_list_free(struct be_devinfo *list, int n);
 

@@ -282,17 +282,21 @@ static unsigned long host_uptime(void)
     return (unsigned long)up;
 }
 
-static void print_uptime(const struct be_dominfo *d, int shrt, time_t now)
+static void print_uptime(struct be *be, const struct be_dominfo *d,
+                         int shrt, time_t now)
 {
     char up[64], clock[16];
     unsigned long secs;
+    uint64_t start;
     struct tm tm;
 
-    if (d->domid == 0)
+    if (d->domid == 0) {
         secs = host_uptime();
-    else
-        secs = d->start_time && (uint64_t)now > d->start_time ?
-               (unsigned long)(now - d->start_time) : 0;
+    } else {
+        start = core_start_time(be, d);
+        secs = start && (uint64_t)now > start ?
+               (unsigned long)(now - start) : 0;
+    }
     uptime_string(secs, shrt, up, sizeof(up));
     if (shrt) {
         localtime_r(&now, &tm);
@@ -326,14 +330,14 @@ int main_uptime(int argc, char **argv)
     if (!shrt)
         printf("%-33s %4s %s\n", "Name", "ID", "Uptime");
     for (i = 0; optind == argc && i < n; i++)
-        print_uptime(&l[i], shrt, now);
+        print_uptime(be, &l[i], shrt, now);
     for (i = optind; i < argc; i++) {
         if (core_lookup(be, argv[i], &domid, err) ||
             !(di = core_dominfo_find(l, n, domid))) {
             xt_err("%s", err);
             goto out;
         }
-        print_uptime(di, shrt, now);
+        print_uptime(be, di, shrt, now);
     }
     rc = EXIT_OK;
 out:

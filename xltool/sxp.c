@@ -108,6 +108,7 @@ static void one(struct be *be, const struct be_dominfo *d)
 {
     libxl_domain_config c;
     char err[XT_ERRLEN], st[7], uuid[40], t[32];
+    uint64_t start;
     int have;
 
     libxl_domain_config_init(&c);
@@ -126,8 +127,9 @@ static void one(struct be *be, const struct be_dominfo *d)
     kvu(1, "status", xend_status(d));
     snprintf(t, sizeof(t), "%.3f", (double)d->cpu_time_ns / 1e9);
     kv(1, "cpu_time", t);
-    if (d->start_time) {
-        snprintf(t, sizeof(t), "%" PRIu64 ".0", d->start_time);
+    start = core_start_time(be, d);
+    if (start) {
+        snprintf(t, sizeof(t), "%" PRIu64 ".0", start);
         kv(1, "start_time", t);
     }
     if (have) {

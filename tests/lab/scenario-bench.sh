@@ -49,6 +49,49 @@ bench() {
     done
 }
 
+# list with many domains: paused guests that never boot, created by xl
+# so that only list is measured; the medians of 7 runs of each tool.
+SCALE_COUNTS="10 50 100"
+scale() {
+    local n have=0 r t0 t1 tool kernel=/lab/vmlinuz
+    # run-lab leaves the kernel unpacked in the share: much faster to load.
+    cp /mnt/vmlinux "$RUN/vmlinux" 2>/dev/null && kernel=$RUN/vmlinux
+    sed -e '/^disk/d' -e '/^vif/d' -e 's/^memory = .*/memory = 80/' \
+        -e "s|^kernel = .*|kernel = \"$kernel\"|" \
+        -e 's/^name = .*/name = "tiny"/' "$RUN/pv.cfg" >"$RUN/tiny.cfg"
+    for n in $SCALE_COUNTS; do
+        while [ $have -lt "$n" ]; do
+            "$XL" create -p -q "$RUN/tiny.cfg" "name=\"t$have\"" \
+                >/dev/null 2>"$RUN/last.err" ||
+                { cat "$RUN/last.err"; echo "guest $have of $n does not fit"
+                  return 1; }
+            have=$((have + 1))
+            [ $((have % 10)) -eq 0 ] && echo "LAB-PROGRESS $have guests" >/dev/console
+        done
+        [ "$("$XLTOOL" list | grep -c '^t[0-9]')" -eq "$n" ] ||
+            { echo "xltool list does not show $n domains"; return 1; }
+        # Interleaved, so that a change of load touches both alike.
+        for r in 1 2 3 4 5 6 7; do
+            for tool in "$XLTOOL" "$XL"; do
+                t0=$(now); "$tool" list >/dev/null; t1=$(now)
+                echo "$tool $t0 $t1"
+            done
+        done >"$RUN/times"
+        for tool in "$XLTOOL" "$XL"; do
+            awk -v t="$tool" '$1 == t {print $3 - $2}' "$RUN/times" |
+                sort -n | sed -n 4p
+        done | paste -sd' ' | awk -v n="$n" '{
+            printf "%d domains: xltool %.3f s, xl %.3f s, ratio %.2f\n",
+                   n, $1, $2, ($2 > 0 ? $1 / $2 : 0) }'
+    done
+}
+scale_cleanup() {
+    local d
+    for d in $("$XL" list | awk '$1 ~ /^t[0-9]+$/ {print $1}'); do
+        "$XL" destroy "$d"
+    done
+}
+
 ip link add xenbr0 type bridge && ip link set xenbr0 up
 write_configs
 export XLTOOL_BACKEND=libxl
@@ -67,3 +110,12 @@ else
     cat "$RUN/bench.log"
     report bench FAIL "$(tail -n 1 "$RUN/bench.log")"
 fi
+if scale >"$RUN/scale.log" 2>&1; then
+    while read -r line; do
+        report "bench/list-${line%% *}" PASS "$line"
+    done <"$RUN/scale.log"
+else
+    cat "$RUN/scale.log"
+    report bench/list-scale FAIL "$(tail -n 1 "$RUN/scale.log")"
+fi
+scale_cleanup

@@ -71,6 +71,26 @@ t_list() {
     cols <"$RUN/xt.list2" | diff -u "$RUN/xl.cols" -
 }
 
+# xl uptime's H:MM:SS (or "N days, H:MM:SS") of DOMAIN, in seconds.
+uptime_secs() {
+    "$1" uptime "$2" | awk 'NR == 2 { n = split($NF, t, ":");
+        s = t[1] * 3600 + t[2] * 60 + t[3]; if (NF > 3) s += $3 * 86400;
+        print s }'
+}
+t_uptime() {
+    local a b
+    need_cmd uptime
+    a=$(uptime_secs "$XL" $PV) b=$(uptime_secs "$XLTOOL" $PV)
+    "$XLTOOL" uptime
+    echo "xl: $a s, xltool: $b s"
+    [ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt 0 ] || fail "no uptime"
+    [ $((b - a)) -le 3 ] && [ $((a - b)) -le 3 ] || fail "uptimes differ"
+    # As xm, list -l carries the start time.
+    ln -sf "$XLTOOL" "$RUN/xm"
+    "$RUN/xm" list -l $PV | grep '(start_time [0-9]' ||
+        fail "xm list -l has no start_time"
+}
+
 t_console() {
     local out=$RUN/console.out st
     need_cmd console
@@ -192,6 +212,7 @@ run_test dryrun-vs-xl t_dryrun
 run_test create-pv t_create_pv
 if exists $PV; then
     run_test list-vs-xl t_list
+    run_test uptime-vs-xl t_uptime
     run_test console t_console
     run_test pause-unpause t_pause
     run_test mem-set t_mem_set
