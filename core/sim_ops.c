@@ -20,8 +20,8 @@
 #include "savefile.h"
 #include "sim_ops.h"
 
-typedef int config_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
-                      char *err);
+typedef int config_fn(struct sim *s, libxl_domain_config *c,
+                      struct sim_dom *d, void *arg, char *err);
 
 /* Changes a domain's record and stored config together, under the lock. */
 static int with_config(struct sim *s, uint32_t domid, config_fn *fn,
@@ -38,7 +38,7 @@ static int with_config(struct sim *s, uint32_t domid, config_fn *fn,
         goto out;
     }
     if (sim_lock(s, &lk, err) || sim_info_read(s, domid, &d, err) ||
-        sim_config_load(s, domid, &c, err) || fn(&c, &d, arg, err) ||
+        sim_config_load(s, domid, &c, err) || fn(s, &c, &d, arg, err) ||
         sim_config_store(s, domid, &c, err) || sim_info_write(s, &d, err))
         goto out;
     rc = 0;
@@ -48,11 +48,12 @@ out:
     return rc;
 }
 
-static int mem_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
-                  char *err)
+static int mem_fn(struct sim *s, libxl_domain_config *c,
+                  struct sim_dom *d, void *arg, char *err)
 {
     uint64_t kb = *(uint64_t *)arg;
 
+    (void)s;
     if (kb > d->max_kb) {
         sim_err(err, "domain %s: cannot set memory to %" PRIu64
                  " KiB: above its maximum of %" PRIu64 " KiB", d->name, kb,
@@ -76,11 +77,12 @@ int sim_set_memory(struct be *be, uint32_t domid, uint64_t kb, char *err)
     return 0;
 }
 
-static int maxmem_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
-                     char *err)
+static int maxmem_fn(struct sim *s, libxl_domain_config *c,
+                     struct sim_dom *d, void *arg, char *err)
 {
     uint64_t kb = *(uint64_t *)arg;
 
+    (void)s;
     if (kb < d->target_kb) {
         sim_err(err, "domain %s: maximum %" PRIu64 " KiB is "
                  "below its current memory of %" PRIu64 " KiB", d->name, kb,
@@ -97,11 +99,12 @@ int sim_set_maxmem(struct be *be, uint32_t domid, uint64_t kb, char *err)
     return with_config((struct sim *)be, domid, maxmem_fn, &kb, err);
 }
 
-static int vcpus_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
-                    char *err)
+static int vcpus_fn(struct sim *s, libxl_domain_config *c,
+                    struct sim_dom *d, void *arg, char *err)
 {
     unsigned int n = *(unsigned int *)arg, i;
 
+    (void)s;
     (void)c;
     if (n < 1 || n > d->vcpus_max) {
         sim_err(err, "domain %s: cannot bring %u vcpus online:"
@@ -258,10 +261,16 @@ static char *dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-static int disk_add_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
-                       char *err)
+struct disk_add_arg {
+    const libxl_device_disk *disk;
+    int shared;
+};
+
+static int disk_add_fn(struct sim *s, libxl_domain_config *c,
+                       struct sim_dom *d, void *arg, char *err)
 {
-    const libxl_device_disk *src = arg;
+    const struct disk_add_arg *a = arg;
+    const libxl_device_disk *src = a->disk;
     libxl_device_disk *nd, *dst;
     int i;
 
@@ -269,6 +278,8 @@ static int disk_add_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
         if (c->disks[i].vdev && !strcmp(c->disks[i].vdev, src->vdev))
             return sim_err(err, "domain %s already has a disk "
                             "%s", d->name, src->vdev), -1;
+    if (sim_extra_mark(s, d->domid, src->vdev, a->shared, err))
+        return -1;
     nd = realloc(c->disks, (c->num_disks + 1) * sizeof(*nd));
     if (!nd)
         return sim_err(err, "out of memory"), -1;
@@ -288,22 +299,22 @@ static int disk_add_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
 }
 
 int sim_disk_add(struct be *be, uint32_t domid, libxl_device_disk *disk,
-                 char *err)
+                 unsigned int flags, char *err)
 {
     struct sim *s = (struct sim *)be;
+    struct disk_add_arg a = {disk, !!(flags & BE_DISK_SHARED)};
     struct sim_dom d;
     char note[128];
+    int fd = -1, rc = -1;
 
     if (!disk->vdev || sim_vdev_devid(disk->vdev) < 0)
         return sim_err(err, "invalid virtual device '%s'",
                         disk->vdev ? disk->vdev : ""), -1;
-    int fd = -1, rc = -1;
-
     /* The image is opened and locked here, and the open file handed to
      * the guest, which holds it (and the lock) until detached. */
     if (sim_running(s, domid, &d, err) ||
-        sim_disk_open(disk, d.name, &fd, err) ||
-        with_config(s, domid, disk_add_fn, disk, err))
+        sim_disk_open(disk, a.shared, d.name, &fd, err) ||
+        with_config(s, domid, disk_add_fn, &a, err))
         goto out;
     snprintf(note, sizeof(note), "disk-add %.100s", disk->vdev);
     rc = sim_ctl_fd(s, domid, note, fd, err);
@@ -313,8 +324,8 @@ out:
     return rc;
 }
 
-static int disk_rm_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
-                      char *err)
+static int disk_rm_fn(struct sim *s, libxl_domain_config *c,
+                      struct sim_dom *d, void *arg, char *err)
 {
     const char *vdev = arg;
     int i;
@@ -325,6 +336,8 @@ static int disk_rm_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
     if (i == c->num_disks)
         return sim_err(err, "domain %s has no device %s",
                         d->name, vdev), -1;
+    if (sim_extra_mark(s, d->domid, vdev, 0, err))
+        return -1;
     libxl_device_disk_dispose(&c->disks[i]);
     memmove(&c->disks[i], &c->disks[i + 1],
             (c->num_disks - i - 1) * sizeof(c->disks[0]));
@@ -430,13 +443,14 @@ int sim_disk_list(struct be *be, uint32_t domid, struct be_devinfo **l_r,
     return dev_list(be, domid, 0, l_r, n_r, err);
 }
 
-static int nic_add_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
-                      char *err)
+static int nic_add_fn(struct sim *s, libxl_domain_config *c,
+                      struct sim_dom *d, void *arg, char *err)
 {
     const libxl_device_nic *src = arg;
     libxl_device_nic *nn, *dst;
     int i, devid = 0;
 
+    (void)s;
     (void)d;
     for (i = 0; i < c->num_nics; i++)
         if (c->nics[i].devid >= devid)
@@ -473,13 +487,14 @@ int sim_nic_add(struct be *be, uint32_t domid, libxl_device_nic *nic,
     return 0;
 }
 
-static int nic_rm_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
-                     char *err)
+static int nic_rm_fn(struct sim *s, libxl_domain_config *c,
+                     struct sim_dom *d, void *arg, char *err)
 {
     const libxl_device_nic *nic = arg;
     static const libxl_mac zero;
     int i, by_mac = memcmp(nic->mac, zero, sizeof(zero)) != 0;
 
+    (void)s;
     for (i = 0; i < c->num_nics; i++)
         if (by_mac ? !memcmp(c->nics[i].mac, nic->mac, sizeof(nic->mac))
                    : c->nics[i].devid == nic->devid)

@@ -39,6 +39,7 @@ struct super {
     int restored, paused;
     int report_fd;                 /* to the creating command; -1 after */
     int *fds, nfds;                /* the disk images the domain holds */
+    struct cfg_extra x;            /* what the config says beyond c */
 };
 
 static void report(struct super *sp, const char *msg)
@@ -237,7 +238,8 @@ static int rename_restart(struct super *sp, struct sim_dom *d, char *err)
         return -1;
     sp->domid = nd.domid;
     if (sim_info_write(sp->s, &nd, err) ||
-        sim_config_store(sp->s, nd.domid, sp->c, err))
+        sim_config_store(sp->s, nd.domid, sp->c, err) ||
+        sim_extra_store(sp->s, nd.domid, &sp->x, err))
         return -1;
     if (sim_path(sp->s, nd.domid, "mem", path, sizeof(path), err))
         return -1;
@@ -259,15 +261,20 @@ fail:
     return -1;
 }
 
+/* The config as hot-plugs and mem-set left it, with its extra. */
 static void reload_config(struct super *sp)
 {
     libxl_domain_config nc;
+    struct cfg_extra nx;
     char err[XT_ERRLEN];
 
     libxl_domain_config_init(&nc);
-    if (sim_config_load(sp->s, sp->domid, &nc, err) == 0) {
+    if (sim_config_load(sp->s, sp->domid, &nc, err) == 0 &&
+        sim_extra_load(sp->s, sp->domid, &nx, err) == 0) {
         libxl_domain_config_dispose(sp->c);
         *sp->c = nc;
+        cfg_extra_dispose(&sp->x);
+        sp->x = nx;
     } else {
         libxl_domain_config_dispose(&nc);
     }
@@ -369,7 +376,7 @@ static int reopen_disks(struct super *sp)
     sim_fds_close(sp->fds, sp->nfds);
     sp->fds = NULL;
     sp->nfds = 0;
-    if (sim_disks_open(sp->c, &sp->fds, NULL, &sp->nfds, err) == 0)
+    if (sim_disks_open(sp->c, &sp->x, &sp->fds, NULL, &sp->nfds, err) == 0)
         return 0;
     sim_log(sp->s, "%s", err);
     return -1;
@@ -450,7 +457,7 @@ static void become_supervisor(struct sim *s, libxl_domain_config *c,
                               struct sim_launch *l, int report_fd)
 {
     struct super sp = {s, c, l->domid, l->restored, l->paused, report_fd,
-                       l->keep_fds, l->nkeep};
+                       l->keep_fds, l->nkeep, {NULL, 0}};
     int i;
 
     setsid();
@@ -465,9 +472,14 @@ static void become_supervisor(struct sim *s, libxl_domain_config *c,
     signal(SIGHUP, SIG_IGN);
     signal(SIGINT, SIG_IGN);
     signal(SIGCHLD, SIG_DFL);
+    /* Out of memory here leaves "w!" disks plain "w" on a restart. */
+    if (cfg_extra_copy(&sp.x, l->extra))
+        cfg_extra_init(&sp.x);
     for (i = 0; l->busy && i < l->nkeep && i < c->num_disks; i++)
         if (l->busy[i] && l->keep_fds[i] >= 0)
-            sim_disk_takeover(&c->disks[i], l->keep_fds[i]);
+            sim_disk_takeover(&c->disks[i],
+                              cfg_extra_is_shared(l->extra, c->disks[i].vdev),
+                              l->keep_fds[i]);
     supervise(&sp);
 }
 
