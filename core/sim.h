@@ -209,6 +209,9 @@ void sim_fds_close(int *fds, int n);
 int sim_disk_open(const libxl_device_disk *disk, int shared, const char *dom,
                   int *fd_r, char *err);
 void sim_nic_fill(libxl_device_nic *nic, int devid);
+/* Opens a vif's tap on its bridge; -1 with why not in msg. */
+int sim_vif_connect(const libxl_device_nic *nic, uint32_t domid, int *fd_r,
+                    char *msg, size_t msglen);
 int sim_vdev_devid(const char *vdev);
 
 #endif

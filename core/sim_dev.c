@@ -13,6 +13,7 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "bridge.h"
 #include "cfg.h"
 #include "sim.h"
 
@@ -240,6 +241,37 @@ void sim_disk_takeover(const libxl_device_disk *disk, int shared, int fd)
     while (disk_claim(fd, acc, acc == ACC_W, &busy) && busy)
         usleep(50000);
     _exit(0);
+}
+
+/*
+ * A vif becomes a real tap device on its bridge when the host allows it
+ * (root, and the bridge exists): the tap lives as long as *fd_r stays
+ * open somewhere.  Otherwise it is only recorded; msg says which.
+ */
+int sim_vif_connect(const libxl_device_nic *nic, uint32_t domid, int *fd_r,
+                    char *msg, size_t msglen)
+{
+    const char *br = nic->bridge ? nic->bridge : "xenbr0";
+    char name[32], mac[32], err[XT_ERRLEN];
+
+    *fd_r = -1;
+    if (nic->ifname)
+        snprintf(name, sizeof(name), "%s", nic->ifname);
+    else
+        snprintf(name, sizeof(name), "vif%u.%d", domid, nic->devid);
+    snprintf(mac, sizeof(mac), LIBXL_MAC_FMT, LIBXL_MAC_BYTES(nic->mac));
+    if (geteuid() != 0) {
+        snprintf(msg, msglen, "not connected to bridge %s (not root)", br);
+    } else if (bridge_exists(br, err, sizeof(err)) != 1) {
+        snprintf(msg, msglen, "not connected: bridge %s does not exist", br);
+    } else if (bridge_tap_open(name, mac, br, fd_r, err, sizeof(err))) {
+        *fd_r = -1;
+        snprintf(msg, msglen, "not connected: %.150s", err);
+    } else {
+        snprintf(msg, msglen, "tap %s on bridge %s", name, br);
+        return 0;
+    }
+    return -1;
 }
 
 void sim_nic_fill(libxl_device_nic *nic, int devid)

@@ -30,7 +30,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bridge.h"
 #include "savefile.h"
 #include "sim.h"
 
@@ -49,6 +48,12 @@ struct client {
     size_t len;
 };
 
+struct vif {
+    int devid;                 /* -1: a free slot */
+    int fd;                    /* its tap, which lives as long as this */
+    char msg[200];             /* how it is connected */
+};
+
 struct guest {
     struct sim_guest_args *a;
     struct sim_mem m;
@@ -63,8 +68,7 @@ struct guest {
     uint64_t rng;
     int exit_code;             /* set when the guest stops */
     const char *name;
-    int tapfd[MAX_VIFS];       /* the tap devices live as long as these */
-    char vifmsg[MAX_VIFS][200];
+    struct vif vif[MAX_VIFS];  /* the config's first, then hot-plugged */
     int hotfd[MAX_HOT];        /* hot-plugged disk images, held open */
     char hotvdev[MAX_HOT][16];
 };
@@ -205,7 +209,7 @@ static void boot_log(struct guest *g)
     for (i = 0; i < c->num_nics && i < MAX_VIFS; i++)
         con_printf(g, "  vif%d: mac " LIBXL_MAC_FMT ": %s\n",
                    c->nics[i].devid, LIBXL_MAC_BYTES(c->nics[i].mac),
-                   g->vifmsg[i]);
+                   g->vif[i].msg);
     con_printf(g, "\nWelcome to %s (simulated)\n\n", g->name);
 }
 
@@ -369,6 +373,46 @@ static void disk_del(struct guest *g, const char *vdev)
     con_printf(g, "\nblkfront: %s: detached\n", vdev);
 }
 
+/* network-attach hands over the vif's tap (none when it could not be
+ * connected) with "DEVID how it is connected": hold it. */
+static void nic_add(struct guest *g, struct client *c, const char *arg)
+{
+    char *end;
+    long devid = strtol(arg, &end, 10);
+    int i;
+
+    for (i = 0; i < MAX_VIFS && g->vif[i].devid >= 0; i++)
+        ;
+    if (end == arg || *end != ' ' || devid < 0 || i == MAX_VIFS) {
+        con_printf(g, "\nnetfront: cannot take vif %.20s\n", arg);
+        return;
+    }
+    g->vif[i].devid = (int)devid;
+    g->vif[i].fd = c ? c->pfd : -1;
+    snprintf(g->vif[i].msg, sizeof(g->vif[i].msg), "%s", end + 1);
+    if (c)
+        c->pfd = -1;
+    con_printf(g, "\nnetfront: vif%ld attached: %s\n", devid, end + 1);
+}
+
+/* network-detach: the tap goes with its last fd. */
+static void nic_del(struct guest *g, const char *arg)
+{
+    char *end;
+    long devid = strtol(arg, &end, 10);
+    int i;
+
+    for (i = 0; i < MAX_VIFS; i++) {
+        if (end == arg || *end || g->vif[i].devid != devid)
+            continue;
+        if (g->vif[i].fd >= 0)
+            close(g->vif[i].fd);
+        g->vif[i].fd = -1;
+        g->vif[i].devid = -1;
+    }
+    con_printf(g, "\nnetfront: vif%.20s detached\n", arg);
+}
+
 static void control(struct guest *g, struct client *c, char *req)
 {
     req[strcspn(req, "\r\n")] = '\0';
@@ -390,6 +434,10 @@ static void control(struct guest *g, struct client *c, char *req)
         disk_add(g, c, req + 9);
     else if (!strncmp(req, "disk-del ", 9))
         disk_del(g, req + 9);
+    else if (!strncmp(req, "nic-add ", 8))
+        nic_add(g, c, req + 8);
+    else if (!strncmp(req, "nic-del ", 8))
+        nic_del(g, req + 8);
 }
 
 /* Console input: echo, erase, run a line at CR or LF. */
@@ -572,38 +620,19 @@ static void run(struct guest *g)
     }
 }
 
-/*
- * A vif becomes a real tap device on its bridge when the host allows it
- * (root, and the bridge exists); otherwise it is only recorded, and the
- * boot log and the hypervisor log say why.
- */
+/* A vif of the config, at boot: a tap on its bridge if the host allows
+ * it; if not, the boot log and the hypervisor log say why. */
 static void vif_open(struct guest *g, int i)
 {
     libxl_device_nic *nic = &g->a->c->nics[i];
-    const char *br = nic->bridge ? nic->bridge : "xenbr0";
-    char name[32], mac[32], err[XT_ERRLEN];
-    char *msg = g->vifmsg[i];
-    size_t len = sizeof(g->vifmsg[i]);
+    struct vif *v = &g->vif[i];
 
-    g->tapfd[i] = -1;
-    snprintf(name, sizeof(name), "%s", nic->ifname ? nic->ifname : "");
-    if (!nic->ifname)
-        snprintf(name, sizeof(name), "vif%u.%d", g->a->domid, nic->devid);
-    snprintf(mac, sizeof(mac), LIBXL_MAC_FMT, LIBXL_MAC_BYTES(nic->mac));
-    if (geteuid() != 0) {
-        snprintf(msg, len, "not connected to bridge %s (not root)", br);
-    } else if (bridge_exists(br, err, sizeof(err)) != 1) {
-        snprintf(msg, len, "not connected: bridge %s does not exist", br);
-    } else if (bridge_tap_open(name, mac, br, &g->tapfd[i], err,
-                               sizeof(err))) {
-        g->tapfd[i] = -1;
-        snprintf(msg, len, "not connected: %.150s", err);
-    } else {
-        snprintf(msg, len, "tap %s on bridge %s", name, br);
+    v->devid = nic->devid;
+    if (sim_vif_connect(nic, g->a->domid, &v->fd, v->msg,
+                        sizeof(v->msg)) == 0)
         return;
-    }
     sim_log(g->a->s, "warning: domain %u (%s) vif%d %s", g->a->domid,
-            g->name, nic->devid, msg);
+            g->name, nic->devid, v->msg);
 }
 
 void sim_guest_main(struct sim_guest_args *a)
@@ -620,6 +649,8 @@ void sim_guest_main(struct sim_guest_args *a)
         g.cl[i].fd = g.cl[i].pfd = -1;
     for (i = 0; i < MAX_HOT; i++)
         g.hotfd[i] = -1;
+    for (i = 0; i < MAX_VIFS; i++)
+        g.vif[i].devid = g.vif[i].fd = -1;
     signal(SIGPIPE, SIG_IGN);
     if (sim_mem_open(a->s, a->domid, &g.m, err) || listen_sock(&g, err)) {
         if (core_write_full(a->ready_fd, err, strlen(err) + 1)) {

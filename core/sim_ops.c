@@ -443,10 +443,18 @@ int sim_disk_list(struct be *be, uint32_t domid, struct be_devinfo **l_r,
     return dev_list(be, domid, 0, l_r, n_r, err);
 }
 
+/* The nic as network-attach gave it, and as it was added. */
+struct nic_arg {
+    const libxl_device_nic *nic;
+    int devid;
+    libxl_mac mac;
+};
+
 static int nic_add_fn(struct sim *s, libxl_domain_config *c,
                       struct sim_dom *d, void *arg, char *err)
 {
-    const libxl_device_nic *src = arg;
+    struct nic_arg *a = arg;
+    const libxl_device_nic *src = a->nic;
     libxl_device_nic *nn, *dst;
     int i, devid = 0;
 
@@ -470,27 +478,47 @@ static int nic_add_fn(struct sim *s, libxl_domain_config *c,
     dst->script = dup_or_null(src->script);
     dst->model = dup_or_null(src->model);
     dst->nictype = src->nictype;
+    a->devid = devid;
+    memcpy(a->mac, dst->mac, sizeof(a->mac));
     return 0;
 }
 
+/*
+ * The nic is recorded, then connected as create connects a vif: a tap
+ * on its bridge when the host allows it, opened here and handed to the
+ * guest, which holds it until the nic is detached.
+ */
 int sim_nic_add(struct be *be, uint32_t domid, libxl_device_nic *nic,
                 char *err)
 {
     struct sim *s = (struct sim *)be;
+    struct nic_arg a = {nic, -1, {0}};
+    libxl_device_nic added;
+    char msg[200], req[256];
     struct sim_dom d;
+    int fd = -1, rc;
 
     if (sim_running(s, domid, &d, err) ||
-        with_config(s, domid, nic_add_fn, nic, err))
+        with_config(s, domid, nic_add_fn, &a, err))
         return -1;
-    sim_ctl(s, domid, "note netfront: new vif attached (not connected to "
-            "a bridge: hot-plugged)", err);
-    return 0;
+    added = *nic;                  /* a view: never disposed */
+    added.devid = a.devid;
+    memcpy(added.mac, a.mac, sizeof(added.mac));
+    if (sim_vif_connect(&added, domid, &fd, msg, sizeof(msg)))
+        sim_log(s, "warning: domain %u (%s) vif%d %s", domid, d.name,
+                a.devid, msg);
+    snprintf(req, sizeof(req), "nic-add %d %s", a.devid, msg);
+    rc = sim_ctl_fd(s, domid, req, fd, err);
+    if (fd >= 0)
+        close(fd);
+    return rc;
 }
 
 static int nic_rm_fn(struct sim *s, libxl_domain_config *c,
                      struct sim_dom *d, void *arg, char *err)
 {
-    const libxl_device_nic *nic = arg;
+    struct nic_arg *a = arg;
+    const libxl_device_nic *nic = a->nic;
     static const libxl_mac zero;
     int i, by_mac = memcmp(nic->mac, zero, sizeof(zero)) != 0;
 
@@ -502,6 +530,7 @@ static int nic_rm_fn(struct sim *s, libxl_domain_config *c,
     if (i == c->num_nics)
         return sim_err(err, "domain %s has no such network "
                         "device", d->name), -1;
+    a->devid = c->nics[i].devid;
     libxl_device_nic_dispose(&c->nics[i]);
     memmove(&c->nics[i], &c->nics[i + 1],
             (c->num_nics - i - 1) * sizeof(c->nics[0]));
@@ -509,10 +538,19 @@ static int nic_rm_fn(struct sim *s, libxl_domain_config *c,
     return 0;
 }
 
+/* The guest lets go of the vif's tap, which then goes away. */
 int sim_nic_remove(struct be *be, uint32_t domid, libxl_device_nic *nic,
                    char *err)
 {
-    return with_config((struct sim *)be, domid, nic_rm_fn, nic, err);
+    struct sim *s = (struct sim *)be;
+    struct nic_arg a = {nic, -1, {0}};
+    char req[64], ignored[XT_ERRLEN];
+
+    if (with_config(s, domid, nic_rm_fn, &a, err))
+        return -1;
+    snprintf(req, sizeof(req), "nic-del %d", a.devid);
+    sim_ctl(s, domid, req, ignored);
+    return 0;
 }
 
 int sim_nic_list(struct be *be, uint32_t domid, struct be_devinfo **l_r,
