@@ -15,6 +15,12 @@
  * control requests: a client's first line is "console" or "ctl REQUEST".
  * Console output with no client attached is kept (up to CON_BUF bytes)
  * and handed to the next client, as xenconsoled does.
+ *
+ * The guest balloons as a Linux guest with a balloon driver does: it
+ * uses only the first cur_pages pages of its memory, set from the
+ * config's target at boot and by mem-set ("balloon KB") since.  Pages
+ * it gives up are punched out of the memory file, so that the host gets
+ * them back; pages given back to it read as zeros.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -63,6 +69,7 @@ struct guest {
     struct client cl[MAX_CLIENTS];
     char pending[CON_BUF];
     size_t npending;
+    uint64_t cur_pages;        /* the balloon: pages the guest may use */
     uint64_t dirty_rate;       /* bytes per second; 0 = off */
     uint64_t dirty_next;       /* next pfn the workload writes */
     uint64_t rng;
@@ -229,7 +236,7 @@ static void boot(struct guest *g)
     clk.boot_time = (uint64_t)time(NULL);
     gmem_write(g, 0, &clk, sizeof(clk));
     /* The "kernel image": a few pages of data derived from the uuid. */
-    n = g->m.nr_pages > 65 ? 64 : g->m.nr_pages - 1;
+    n = g->cur_pages > 65 ? 64 : g->cur_pages - 1;
     for (pfn = 1; pfn <= n; pfn++)
         fill_page(g, pfn);
     boot_log(g);
@@ -242,13 +249,13 @@ static void tick(struct guest *g)
 
     gmem_write(g, offsetof(struct sim_clock, counter), &counter,
                sizeof(counter));
-    if (!g->dirty_rate || g->m.nr_pages < 2)
+    if (!g->dirty_rate || g->cur_pages < 2)
         return;
     pages = g->dirty_rate / SIM_PAGE / (1000 / TICK_MS);
     if (pages == 0)
         pages = 1;
     for (i = 0; i < pages; i++) {
-        if (g->dirty_next < 1 || g->dirty_next >= g->m.nr_pages)
+        if (g->dirty_next < 1 || g->dirty_next >= g->cur_pages)
             g->dirty_next = 1;
         fill_page(g, g->dirty_next++);
     }
@@ -283,7 +290,7 @@ static void status(struct guest *g)
                (uint64_t)now > g->clock->boot_time ?
                (uint64_t)now - g->clock->boot_time : 0);
     con_printf(g, "counter: %" PRIu64 "\n", g->clock->counter);
-    con_printf(g, "memory: %" PRIu64 " KiB\n", g->m.nr_pages * 4);
+    con_printf(g, "memory: %" PRIu64 " KiB\n", g->cur_pages * 4);
     con_printf(g, "checksum: %016" PRIx64 "\n", sim_mem_checksum(&g->m));
     if (g->dirty_rate)
         con_printf(g, "dirty: %" PRIu64 " bytes/s\n", g->dirty_rate);
@@ -343,6 +350,51 @@ static void sysrq(struct guest *g, char key)
     default: con_printf(g, "sysrq: HELP : reboot(b) crash(c) "
                         "poweroff(o) sync(s)\n"); break;
     }
+}
+
+/* The pages a balloon of kb KiB leaves the guest: at least the clock
+ * page and one more, at most all of its memory. */
+static uint64_t balloon_pages(const struct guest *g, uint64_t kb)
+{
+    uint64_t pages = kb / 4;
+
+    if (pages < 2)
+        pages = 2;
+    return pages < g->m.nr_pages ? pages : g->m.nr_pages;
+}
+
+/*
+ * mem-set: pages above the new size go back to the host (a hole in the
+ * memory file, which also unmaps them); they are marked dirty so that a
+ * live send in progress sends them again, as zeros.  Growing only lets
+ * the guest use the pages again.
+ */
+static void balloon(struct guest *g, const char *arg)
+{
+    uint64_t pages, p;
+    char *end;
+    unsigned long long kb;
+
+    errno = 0;
+    kb = strtoull(arg, &end, 10);
+    if (errno || end == arg || *end) {
+        con_printf(g, "\nballoon: bad target %.20s\n", arg);
+        return;
+    }
+    pages = balloon_pages(g, kb);
+    if (pages < g->cur_pages) {
+        for (p = pages; p < g->cur_pages; p++)
+            mark(g, p);
+        if (fallocate(g->m.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                      (off_t)(pages * SIM_PAGE),
+                      (off_t)((g->m.nr_pages - pages) * SIM_PAGE)) < 0) {
+            con_printf(g, "\nballoon: cannot release memory: %s\n",
+                       strerror(errno));
+            return;
+        }
+    }
+    g->cur_pages = pages;
+    con_printf(g, "\nballoon: memory %" PRIu64 " KiB\n", pages * 4);
 }
 
 /* block-attach hands over the image it opened and locked: hold it. */
@@ -434,6 +486,8 @@ static void control(struct guest *g, struct client *c, char *req)
         disk_add(g, c, req + 9);
     else if (!strncmp(req, "disk-del ", 9))
         disk_del(g, req + 9);
+    else if (!strncmp(req, "balloon ", 8))
+        balloon(g, req + 8);
     else if (!strncmp(req, "nic-add ", 8))
         nic_add(g, c, req + 8);
     else if (!strncmp(req, "nic-del ", 8))
@@ -661,6 +715,7 @@ void sim_guest_main(struct sim_guest_args *a)
     for (i = 0; i < a->c->num_nics && i < MAX_VIFS; i++)
         vif_open(&g, i);
     g.clock = (struct sim_clock *)g.m.mem;
+    g.cur_pages = balloon_pages(&g, a->c->b_info.target_memkb);
     g.rng = 0x9e3779b97f4a7c15ull ^ ((uint64_t)getpid() << 20) ^
             (uint64_t)time(NULL);
     if (core_write_full(a->ready_fd, "", 1) ||

@@ -65,15 +65,19 @@ static int mem_fn(struct sim *s, libxl_domain_config *c,
     return 0;
 }
 
+/* The target is recorded, then the guest's balloon driver is told:
+ * it gives the memory above the target back, or takes it again.  A
+ * guest that is not running picks the target up from its config when
+ * it next boots. */
 int sim_set_memory(struct be *be, uint32_t domid, uint64_t kb, char *err)
 {
     struct sim *s = (struct sim *)be;
-    char note[64];
+    char req[64], ignored[XT_ERRLEN];
 
     if (with_config(s, domid, mem_fn, &kb, err))
         return -1;
-    snprintf(note, sizeof(note), "note balloon: target %" PRIu64 " KiB", kb);
-    sim_ctl(s, domid, note, err);
+    snprintf(req, sizeof(req), "balloon %" PRIu64, kb);
+    sim_ctl(s, domid, req, ignored);
     return 0;
 }
 
