@@ -189,6 +189,7 @@ struct sim_guest_args {
     uint32_t domid;
     libxl_domain_config *c;
     int restored;
+    int soft_reset;                /* after a soft reset: memory kept */
     int ready_fd, go_fd;
 };
 void sim_guest_main(struct sim_guest_args *a) __attribute__((noreturn));

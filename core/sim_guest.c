@@ -2,9 +2,9 @@
  * sim_guest.c - the simulated guest: a process that owns the domain's
  * memory, boots (prints a boot log built from the config), then runs a
  * small shell on its console.  The shell understands poweroff, reboot,
- * crash, status and dirty (a workload that rewrites memory at a given
- * rate), so that tests can drive the guest the way they would drive a
- * real one.
+ * crash, soft-reset (a kexec: SHUTDOWN_soft_reset), status and dirty (a
+ * workload that rewrites memory at a given rate), so that tests can
+ * drive the guest the way they would drive a real one.
  *
  * Every write to guest memory goes through gmem_write, which marks the
  * page in the log-dirty bitmap before and after the write: a sender that
@@ -220,11 +220,27 @@ static void boot_log(struct guest *g)
     con_printf(g, "\nWelcome to %s (simulated)\n\n", g->name);
 }
 
+/* After a soft reset (kexec), the new kernel boots on the memory the
+ * old one left: only the clock says it is a new boot. */
+static void boot_soft(struct guest *g)
+{
+    struct sim_clock clk = *g->clock;
+
+    clk.boots++;
+    clk.boot_time = (uint64_t)time(NULL);
+    gmem_write(g, 0, &clk, sizeof(clk));
+    con_printf(g, "\n[soft reset: memory kept]\n");
+    boot_log(g);
+    prompt(g);
+}
+
 static void boot(struct guest *g)
 {
     struct sim_clock clk;
     uint64_t pfn, n;
 
+    if (g->a->soft_reset && g->clock->magic == SIM_CLOCK_MAGIC)
+        return boot_soft(g);
     if (g->a->restored && g->clock->magic == SIM_CLOCK_MAGIC) {
         con_printf(g, "\n[resumed]\n");
         prompt(g);
@@ -289,6 +305,7 @@ static void status(struct guest *g)
     con_printf(g, "uptime: %" PRIu64 " s\n",
                (uint64_t)now > g->clock->boot_time ?
                (uint64_t)now - g->clock->boot_time : 0);
+    con_printf(g, "boots: %u\n", g->clock->boots);
     con_printf(g, "counter: %" PRIu64 "\n", g->clock->counter);
     con_printf(g, "memory: %" PRIu64 " KiB\n", g->cur_pages * 4);
     con_printf(g, "checksum: %016" PRIx64 "\n", sim_mem_checksum(&g->m));
@@ -323,6 +340,9 @@ static void shell(struct guest *g, char *line)
     else if (!strcmp(line, "crash"))
         return stop(g, SIM_EXIT_CRASH,
                     "Kernel panic - not syncing: crash requested");
+    else if (!strcmp(line, "soft-reset") || !strcmp(line, "kexec"))
+        return stop(g, SIM_EXIT_SOFT_RESET,
+                    "kexec: starting the new kernel (soft reset)");
     else if (!strcmp(line, "status"))
         status(g);
     else if (!strcmp(line, "dirty") && arg && !strcmp(arg, "off"))
@@ -332,7 +352,7 @@ static void shell(struct guest *g, char *line)
         con_printf(g, "dirtying %" PRIu64 " bytes/s\n", g->dirty_rate);
     else if (!strcmp(line, "help"))
         con_printf(g, "commands: status, dirty RATE|off, poweroff, reboot,"
-                   " crash\n");
+                   " crash, soft-reset\n");
     else
         con_printf(g, "sh: %s: not found\n", line);
     prompt(g);
