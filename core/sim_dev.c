@@ -40,8 +40,9 @@
  * holds it, marks LK_WRITER and turns LK_USE into a read lock (never
  * letting go of it in between).  An "r" newcomer takes LK_USE, then
  * looks for a lock on LK_WRITER.  A "w!" newcomer takes LK_USE, waiting
- * only for a "w" newcomer's check in progress.  Nobody waits while
- * holding a write lock, so no two newcomers can wait for each other.
+ * (a bounded time) only for a "w" newcomer's check in progress.  The
+ * only unbounded wait is a takeover's (sim_disk_takeover), which holds
+ * no lock on the image it waits for, so nothing can wait for it.
  */
 #define LK_USE    0
 #define LK_WRITER 1
@@ -86,6 +87,25 @@ static int lk_held(int fd, off_t at)
     return fl.l_type != F_UNLCK;
 }
 
+/*
+ * A "w!" use takes LK_USE read-locked, waiting for a "w" newcomer's
+ * check, which holds it write-locked for a moment.  The wait is bounded
+ * (1 s): a lock that stays is not a check in progress.
+ */
+static int lk_soon(int fd)
+{
+    int i;
+
+    for (i = 0; i < 100; i++) {
+        if (lk(fd, F_RDLCK, LK_USE, 0) == 0)
+            return 0;
+        if (errno != EAGAIN && errno != EACCES)
+            return -1;
+        usleep(10000);
+    }
+    return -1;
+}
+
 /* Drops what a failed claim took, keeping its errno. */
 static int unclaim(int fd, int err)
 {
@@ -104,7 +124,7 @@ static int disk_claim(int fd, enum access acc, int wait, int *busy_r)
     *busy_r = 0;
     switch (acc) {
     case ACC_SHARED:
-        if (lk(fd, F_RDLCK, LK_USE, 1) == 0)
+        if (lk_soon(fd) == 0)
             return 0;
         break;
     case ACC_W:
