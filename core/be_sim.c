@@ -720,6 +720,17 @@ static int sim_resume(struct be *be, uint32_t domid, char *err)
     return set_suspended(s, domid, 0, err);
 }
 
+static int sim_get_extra(struct be *be, uint32_t domid, struct cfg_extra *x,
+                         char *err)
+{
+    struct sim_dom d;
+
+    cfg_extra_init(x);
+    if (sim_info_read((struct sim *)be, domid, &d, err))
+        return -1;
+    return sim_extra_load((struct sim *)be, domid, x, err);
+}
+
 static const struct be_ops sim_ops = {
     .name = "sim",
     .close = sim_close,
@@ -753,6 +764,7 @@ static const struct be_ops sim_ops = {
     .dump_core = sim_dump_core_op,
     .save_flags = XT_MANDATORY_FLAG_SIMSTREAM,
     .caps = BE_CAP_SHARED_DISKS,
+    .get_extra = sim_get_extra,
 };
 
 int be_sim_open(struct be **be_r, char *err)

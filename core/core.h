@@ -202,6 +202,14 @@ struct be_ops {
     unsigned int caps;
 
     /*
+     * Added, may be NULL (the backend keeps none): what the domain's
+     * config said beyond libxl's, as create and hot-plugs left it, into
+     * x (initialised by the callee, and left empty on failure).
+     */
+    int (*get_extra)(struct be *be, uint32_t domid, struct cfg_extra *x,
+                     char *err);
+
+    /*
      * Added, may be NULL: reads the domain config JSON of a save-file
      * header written with this backend into d_config (initialised by the
      * caller).  The libxl backend's get_config returns everything libxl

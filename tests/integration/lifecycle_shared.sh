@@ -4,8 +4,9 @@
 # newcomer is always let in, a plain "w" one only to an image nobody
 # uses, an "r" one only where nobody uses it with plain "w".  The mode
 # stays the domain's through a reboot, save/restore, a migration to
-# another state dir (another "host" on the same storage) and hot-plug;
-# `create -n` prints the same JSON for "w!" as for "w", as xl does.
+# another state dir (another "host" on the same storage) and hot-plug,
+# and `xm list -l` shows it; `create -n` prints the same JSON for "w!" as
+# for "w", as xl does.
 . "$TOP/tests/integration/lifecycle.lib"
 
 IMG2=$IMG/shared.img
@@ -43,6 +44,9 @@ refused pw
 started rd
 [ "$(cat "$XLTOOL_SIM_DIR/dom/$(x domid s1)/extra")" = "disk-shared xvda" ] ||
     fail "s1's extra not recorded"
+# xm list --long shows each disk's mode as xm did.
+"$XM" list -l s1 | grep -q '^ *(mode w!)$' || fail "xm list -l: $("$XM" list -l s1)"
+"$XM" list -l rd | grep -q '^ *(mode r)$' || fail "xm list -l rd"
 [ -e "$XLTOOL_SIM_DIR/dom/$(x domid rd)/extra" ] && fail "extra for rd"
 x destroy rd
 
