@@ -48,7 +48,7 @@ static void xltool_full(const struct file *f)
 
     libxl_domain_config_init(&dc);
     cfg_diags_init(&d);
-    cfg_parse_data(f->name, f->data, f->len, 0, NULL, NULL, &dc, &d);
+    cfg_parse_data(f->name, f->data, f->len, 0, NULL, NULL, &dc, NULL, &d);
     libxl_domain_config_dispose(&dc);
     cfg_diags_dispose(&d);
 }

@@ -69,21 +69,64 @@ void cfg_diags_format(const struct cfg_diags *d, FILE *f);
 int cfg_find(const char *name, char **path_r, char *err, size_t errlen);
 
 /*
+ * What a config says that libxl_domain_config has no field for, kept
+ * beside it and handed to the backend with it (cfg_extra.c).  For now:
+ * the disks whose access is xm's "w!" (writable, and the image may be
+ * shared with other domains), by virtual device name.  The libxl config
+ * of such a disk says "w" (readwrite), as libxl knows no other mode.
+ */
+#define CFG_EXTRA_VDEV_MAX 64
+
+struct cfg_extra {
+    char **shared;                 /* vdevs of the "w!" disks */
+    int num_shared;
+};
+
+void cfg_extra_init(struct cfg_extra *x);
+void cfg_extra_dispose(struct cfg_extra *x);
+/* Non-zero when disk vdev is shared; x may be NULL. */
+int cfg_extra_is_shared(const struct cfg_extra *x, const char *vdev);
+/* Marks vdev shared (on != 0) or not; -1 when out of memory or when vdev
+ * is not a usable name (empty, white space, CFG_EXTRA_VDEV_MAX long). */
+int cfg_extra_set_shared(struct cfg_extra *x, const char *vdev, int on);
+/* dst (not initialised) becomes a copy of src (may be NULL). */
+int cfg_extra_copy(struct cfg_extra *dst, const struct cfg_extra *src);
+/* A text form for storing it ("" when there is nothing), malloc'd; and
+ * back, refusing any line it does not understand.  x is initialised by
+ * cfg_extra_from_text. */
+char *cfg_extra_to_text(const struct cfg_extra *x);
+int cfg_extra_from_text(const char *text, struct cfg_extra *x, char *err,
+                        size_t errlen);
+
+/*
+ * One disk given on a command line (block-attach) in xl's syntax or xm's
+ * words (nspecs strings, as xlu_disk_parse takes them), into disk
+ * (initialised by the caller); *shared_r is set when the access is "w!".
+ * Returns 0, or -1 with a message in err.
+ */
+int cfg_disk_parse(int nspecs, const char *const *specs,
+                   libxl_device_disk *disk, int *shared_r, char *err,
+                   size_t errlen);
+
+/*
  * Parses the config at path, with command-line variables vars[0..nvars-1]
  * of the form "key=value" overriding the file, into d_config, which the
- * caller has initialised with libxl_domain_config_init().  Returns 0 when
- * there are no errors (warnings may still be present in diags), -1
- * otherwise.
+ * caller has initialised with libxl_domain_config_init(), and what libxl
+ * has no field for into extra (initialised by the caller with
+ * cfg_extra_init(); NULL when not wanted).  Returns 0 when there are no
+ * errors (warnings may still be present in diags), -1 otherwise.
  */
 int cfg_parse_file(const char *path, int nvars, char *const *vars,
                    const struct cfg_globals *g,
-                   libxl_domain_config *d_config, struct cfg_diags *diags);
+                   libxl_domain_config *d_config, struct cfg_extra *extra,
+                   struct cfg_diags *diags);
 
 /* The same, for a config held in memory; name is used in diagnostics. */
 int cfg_parse_data(const char *name, const char *data, size_t len,
                    int nvars, char *const *vars,
                    const struct cfg_globals *g,
-                   libxl_domain_config *d_config, struct cfg_diags *diags);
+                   libxl_domain_config *d_config, struct cfg_extra *extra,
+                   struct cfg_diags *diags);
 
 /*
  * JSON in libxl's own form (what `xl create -n` prints and what the xl

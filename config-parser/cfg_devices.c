@@ -51,9 +51,12 @@ void cfg_xlu_close(struct cfg_xlu *x)
     memset(x, 0, sizeof(*x));
 }
 
-/* Rewrites xm's forced-sharing access "w!" as "w": libxl never checks
- * whether a disk is shared, so the mode means the same.  */
-static char *disk_spec_xm(const char *spec)
+/*
+ * Rewrites xm's access "w!" (writable, sharing allowed) as "w", which is
+ * all libxlutil and libxl know, and says in *shared_r that it did: the
+ * sharing travels beside the libxl config (struct cfg_extra).
+ */
+static char *disk_spec_xm(const char *spec, int *shared_r)
 {
     char *s = strdup(spec), *p;
     size_t n;
@@ -63,10 +66,12 @@ static char *disk_spec_xm(const char *spec)
     for (p = s; (p = strstr(p, "w!")); ) {
         n = strlen(p + 2);
         if ((p == s || p[-1] == ',' || p[-1] == '=') &&
-            (p[2] == '\0' || p[2] == ','))
+            (p[2] == '\0' || p[2] == ',')) {
             memmove(p + 1, p + 2, n + 1);
-        else
+            *shared_r = 1;
+        } else {
             p += 2;
+        }
     }
     return s;
 }
@@ -103,30 +108,58 @@ static void split_xlu_error(const char *rep, const char *spec, char *msg,
     }
 }
 
-int cfg_disk_from_spec(const char *spec, libxl_device_disk *disk,
-                       char *err, size_t errlen, int *at_r)
+/* Parses nspecs strings as one disk, as xlu_disk_parse does. */
+static int disk_from_specs(int nspecs, const char *const *specs,
+                           libxl_device_disk *disk, int *shared_r,
+                           char *err, size_t errlen, int *at_r)
 {
     struct cfg_xlu x;
-    char *s = disk_spec_xm(spec);
-    int rc = -1, len;
+    char **s = calloc(nspecs > 0 ? nspecs : 1, sizeof(*s));
+    int rc = -1, len, i, ok = s != NULL;
 
     *at_r = -1;
-    if (!s || cfg_xlu_open(&x)) {
+    *shared_r = 0;
+    for (i = 0; ok && i < nspecs; i++)
+        ok = (s[i] = disk_spec_xm(specs[i], shared_r)) != NULL;
+    if (!ok || cfg_xlu_open(&x)) {
         snprintf(err, errlen, "out of memory");
-        free(s);
-        return -1;
+        goto out_free;
     }
-    if (xlu_disk_parse(x.cfg, 1, (const char *const *)&s, disk) == 0) {
+    if (xlu_disk_parse(x.cfg, nspecs, (const char *const *)s, disk) == 0) {
         rc = 0;
         goto out;
     }
-    split_xlu_error(cfg_xlu_report(&x), spec, err, errlen, at_r, &len);
+    /* Positions are only meaningful in a single spec. */
+    split_xlu_error(cfg_xlu_report(&x), nspecs == 1 ? s[0] : "", err,
+                    errlen, at_r, &len);
     if (!*err)
         snprintf(err, errlen, "invalid disk specification");
 out:
     cfg_xlu_close(&x);
+out_free:
+    for (i = 0; s && i < nspecs; i++)
+        free(s[i]);
     free(s);
     return rc;
+}
+
+int cfg_disk_from_spec(const char *spec, libxl_device_disk *disk,
+                       int *shared_r, char *err, size_t errlen, int *at_r)
+{
+    return disk_from_specs(1, &spec, disk, shared_r, err, errlen, at_r);
+}
+
+int cfg_disk_parse(int nspecs, const char *const *specs,
+                   libxl_device_disk *disk, int *shared_r, char *err,
+                   size_t errlen)
+{
+    int at;
+
+    if (nspecs < 1) {
+        snprintf(err, errlen, "no disk specification");
+        return -1;
+    }
+    return disk_from_specs(nspecs, specs, disk, shared_r, err, errlen, &at);
 }
 
 /* The item of a device list, which must be a string. */
@@ -170,7 +203,7 @@ void cfg_conv_disks(struct cfg_conv *cv)
     libxl_device_disk *nd;
     const char *s;
     char err[256];
-    int k, at;
+    int k, at, shared;
 
     if (cfg_conv_list(cv, "disk", &var) <= 0)
         return;
@@ -182,12 +215,17 @@ void cfg_conv_disks(struct cfg_conv *cv)
             return;
         dc->disks = nd;
         libxl_device_disk_init(&nd[dc->num_disks]);
-        if (cfg_disk_from_spec(s, &nd[dc->num_disks], err, sizeof(err),
-                               &at)) {
+        if (cfg_disk_from_spec(s, &nd[dc->num_disks], &shared, err,
+                               sizeof(err), &at)) {
             libxl_device_disk_dispose(&nd[dc->num_disks]);
             spec_error(cv, var, var->val->items[k], at, err, 1);
             continue;
         }
+        if (shared && cv->extra &&
+            cfg_extra_set_shared(cv->extra, nd[dc->num_disks].vdev, 1))
+            cfg_conv_error_at(cv, var->val->items[k], -1, 0,
+                              "disk %s: cannot record its mode w!",
+                              nd[dc->num_disks].vdev);
         dc->num_disks++;
     }
 }

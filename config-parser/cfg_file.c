@@ -150,7 +150,8 @@ int cfg_find(const char *name, char **path_r, char *err, size_t errlen)
 int cfg_parse_data(const char *name, const char *data, size_t len,
                    int nvars, char *const *vars,
                    const struct cfg_globals *g,
-                   libxl_domain_config *d_config, struct cfg_diags *diags)
+                   libxl_domain_config *d_config, struct cfg_extra *extra,
+                   struct cfg_diags *diags)
 {
     struct cfg_globals defaults;
     struct cfg_src src = { name, data, len };
@@ -168,6 +169,7 @@ int cfg_parse_data(const char *name, const char *data, size_t len,
     cv.diags = diags;
     cv.g = g ? g : &defaults;
     cv.dc = d_config;
+    cv.extra = extra;
     cfg_convert(&cv);
     cfg_env_dispose(&env);
     cfg_diags_sort(diags, n0);
@@ -211,7 +213,8 @@ out:
 
 int cfg_parse_file(const char *path, int nvars, char *const *vars,
                    const struct cfg_globals *g,
-                   libxl_domain_config *d_config, struct cfg_diags *diags)
+                   libxl_domain_config *d_config, struct cfg_extra *extra,
+                   struct cfg_diags *diags)
 {
     struct cfg_src src = { path, NULL, 0 };
     char err[256] = "";
@@ -224,7 +227,8 @@ int cfg_parse_file(const char *path, int nvars, char *const *vars,
                      *err ? err : "out of memory");
         return -1;
     }
-    rc = cfg_parse_data(path, data, len, nvars, vars, g, d_config, diags);
+    rc = cfg_parse_data(path, data, len, nvars, vars, g, d_config, extra,
+                        diags);
     free(data);
     return rc;
 }

@@ -156,6 +156,7 @@ struct cfg_conv {
     struct cfg_diags *diags;
     const struct cfg_globals *g;
     libxl_domain_config *dc;
+    struct cfg_extra *extra;       /* NULL when the caller wants none */
 };
 
 int cfg_convert(struct cfg_conv *cv);
@@ -167,10 +168,11 @@ void cfg_conv_vfbs(struct cfg_conv *cv);
 /* Appends a framebuffer and its keyboard, as xl pairs them. */
 int cfg_conv_add_vfb(struct cfg_conv *cv);
 /* One disk or vif spec, outside of a config (for tests and hot-plug).
- * On error, returns -1 with the message in err and the 0-based offset of
- * the bad field in *at_r (or -1). */
+ * *shared_r is set for a disk whose access is xm's "w!".  On error,
+ * returns -1 with the message in err and the 0-based offset of the bad
+ * field in *at_r (or -1). */
 int cfg_disk_from_spec(const char *spec, libxl_device_disk *disk,
-                       char *err, size_t errlen, int *at_r);
+                       int *shared_r, char *err, size_t errlen, int *at_r);
 int cfg_nic_from_spec(const char *spec, const struct cfg_globals *g,
                       libxl_device_nic *nic, char *err, size_t errlen,
                       int *at_r);

@@ -94,7 +94,8 @@ libxl_action_on_shutdown be_lx_shutdown_action(const libxl_domain_config *c,
 
 /* Operation tables of the families, filled into the one ops table. */
 int be_lx_create(struct be *be, libxl_domain_config *d_config,
-              unsigned int flags, uint32_t *domid_r, char *err);
+              const struct cfg_extra *extra, unsigned int flags,
+              uint32_t *domid_r, char *err);
 int be_lx_receive(struct be *be, libxl_domain_config *d_config, int fd,
                unsigned int flags, uint32_t *domid_r, char *err);
 int be_lx_send(struct be *be, uint32_t domid, int fd, unsigned int flags,
@@ -112,7 +113,7 @@ int be_lx_vcpu_list(struct be *be, uint32_t domid, struct be_vcpuinfo **list_r,
 int be_lx_vcpu_pin(struct be *be, uint32_t domid, int vcpu,
                 const libxl_bitmap *cpumap, char *err);
 int be_lx_disk_add(struct be *be, uint32_t domid, libxl_device_disk *disk,
-                char *err);
+                unsigned int flags, char *err);
 int be_lx_disk_remove(struct be *be, uint32_t domid, libxl_device_disk *disk,
                    char *err);
 int be_lx_disk_list(struct be *be, uint32_t domid, struct be_devinfo **list_r,

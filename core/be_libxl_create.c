@@ -99,14 +99,21 @@ static int finish_create(struct be_lx *lx, libxl_domain_config *d_config,
     return be_lx_watch_spawn(lx, domid, d_config, err);
 }
 
+/*
+ * extra is not used: libxl has no shared-writable disk mode, so a "w!"
+ * disk is written to xenstore as mode "w" and Xen's block script refuses
+ * an image another domain uses (the CLI warns; no BE_CAP_SHARED_DISKS).
+ */
 int be_lx_create(struct be *be, libxl_domain_config *d_config,
-                 unsigned int flags, uint32_t *domid_r, char *err)
+                 const struct cfg_extra *extra, unsigned int flags,
+                 uint32_t *domid_r, char *err)
 {
     struct be_lx *lx = be_lx_of(be);
     uint32_t domid = INVALID_DOMID;
     char what[128];
     int rc;
 
+    (void)extra;
     if (be_lx_check_bridges(d_config, err))
         return -1;
     be_lx_logger_clear(&lx->log);

@@ -135,13 +135,15 @@ int be_lx_vcpu_pin(struct be *be, uint32_t domid, int vcpu,
 
 /* ---- disks ------------------------------------------------------------ */
 
+/* BE_DISK_SHARED is not honoured (see be_lx_create). */
 int be_lx_disk_add(struct be *be, uint32_t domid, libxl_device_disk *disk,
-                   char *err)
+                   unsigned int flags, char *err)
 {
     struct be_lx *lx = be_lx_of(be);
     char what[96];
     int rc;
 
+    (void)flags;
     rc = libxl_device_disk_add(lx->ctx, domid, disk, NULL);
     if (!rc)
         return 0;

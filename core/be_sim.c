@@ -293,7 +293,8 @@ static int make_file(const struct sim *s, uint32_t domid, const char *name,
 
 /* Under the state lock: the name is free, the memory is there; then a
  * domid, the record, the config and the memory files. */
-static int reserve(struct sim *s, libxl_domain_config *c, uint64_t pages,
+static int reserve(struct sim *s, libxl_domain_config *c,
+                   const struct cfg_extra *x, uint64_t pages,
                    uint32_t *domid_r, int *memfd_r, char *err)
 {
     libxl_domain_build_info *b = &c->b_info;
@@ -336,6 +337,7 @@ static int reserve(struct sim *s, libxl_domain_config *c, uint64_t pages,
     d.start_time = (uint64_t)time(NULL);
     if (sim_info_write(s, &d, err) ||
         sim_config_store(s, d.domid, c, err) ||
+        sim_extra_store(s, d.domid, x, err) ||
         make_file(s, d.domid, "mem", pages * SIM_PAGE, memfd_r, err) ||
         make_file(s, d.domid, "dirty", (pages + 63) / 64 * 8, NULL, err))
         goto out;
@@ -375,23 +377,44 @@ static void unbuild(struct sim *s, uint32_t domid, int launched)
         sim_remove_dom(s, domid);
 }
 
+/* The stream's header, with the config's extra it carries. */
+static int stream_header(int fd, uint64_t *nr_pages_r, struct cfg_extra *x,
+                         char *err)
+{
+    char *text = NULL, sub[XT_ERRLEN];
+    int rc = -1;
+
+    if (sim_stream_read_header(fd, nr_pages_r, &text, err))
+        return -1;
+    if (cfg_extra_from_text(text, x, sub, sizeof(sub)))
+        sim_err(err, "memory stream: %s", sub);
+    else
+        rc = 0;
+    free(text);
+    return rc;
+}
+
 /*
- * Create and receive: stream_fd >= 0 fills memory from a page stream.
- * A domain restored paused is launched before its memory arrives: the
- * guest is stopped before it reads any of it, and the pages written
- * meanwhile reach its shared mapping, so that unpausing it is all that
- * is left to do once the stream ends.
+ * Create and receive: stream_fd >= 0 fills memory from a page stream,
+ * whose header says what the config said beyond libxl's (extra is then
+ * not used).  A domain restored paused is launched before its memory
+ * arrives: the guest is stopped before it reads any of it, and the pages
+ * written meanwhile reach its shared mapping, so that unpausing it is
+ * all that is left to do once the stream ends.
  */
-static int build(struct sim *s, libxl_domain_config *c, unsigned int flags,
+static int build(struct sim *s, libxl_domain_config *c,
+                 const struct cfg_extra *extra, unsigned int flags,
                  int stream_fd, uint32_t *domid_r, char *err)
 {
     struct sim_launch l = {0};
     struct fill f = {-1};
+    struct cfg_extra sx;
     uint64_t nr_pages = 0, pages;
     int *fds = NULL, *busy = NULL, nfds = 0, rc = -1, have = 0;
     int takeover = stream_fd >= 0 && (flags & BE_RECEIVE_MIGRATING);
     int early = stream_fd >= 0 && (flags & BE_CREATE_PAUSED), launched = 0;
 
+    cfg_extra_init(&sx);
     if (check_config(c, err))
         goto out;
     /* Said first, before any disk lock could complain about the twin. */
@@ -400,19 +423,23 @@ static int build(struct sim *s, libxl_domain_config *c, unsigned int flags,
                 c->c_info.name, *domid_r);
         goto out;
     }
-    if (sim_disks_open(c, &fds, takeover ? &busy : NULL, &nfds, err))
-        goto out;
-    if (stream_fd >= 0 && sim_stream_read_header(stream_fd, &nr_pages, err))
+    /* The stream's extra says how its disks may be shared. */
+    if (stream_fd >= 0) {
+        if (stream_header(stream_fd, &nr_pages, &sx, err))
+            goto out;
+        extra = &sx;
+    }
+    if (sim_disks_open(c, extra, &fds, takeover ? &busy : NULL, &nfds, err))
         goto out;
     /* The memory is as large as the config says, or as the stream's if
      * that is larger (mem-max may have changed the config since boot). */
     pages = (c->b_info.max_memkb + 3) / 4;
     if (nr_pages > pages)
         pages = nr_pages;
-    if (reserve(s, c, pages, domid_r, &f.fd, err))
+    if (reserve(s, c, extra, pages, domid_r, &f.fd, err))
         goto out;
     have = 1;
-    l = (struct sim_launch){*domid_r, stream_fd >= 0,
+    l = (struct sim_launch){*domid_r, extra, stream_fd >= 0,
                             !!(flags & BE_CREATE_PAUSED), fds, busy, nfds};
     if (early && sim_launch(s, c, &l, err))
         goto out;
@@ -432,19 +459,21 @@ out:
         unbuild(s, *domid_r, launched);
     sim_fds_close(fds, nfds);
     free(busy);
+    cfg_extra_dispose(&sx);
     return rc;
 }
 
 static int sim_create(struct be *be, libxl_domain_config *c,
-                      unsigned int flags, uint32_t *domid_r, char *err)
+                      const struct cfg_extra *extra, unsigned int flags,
+                      uint32_t *domid_r, char *err)
 {
-    return build((struct sim *)be, c, flags, -1, domid_r, err);
+    return build((struct sim *)be, c, extra, flags, -1, domid_r, err);
 }
 
 static int sim_receive(struct be *be, libxl_domain_config *c, int fd,
                        unsigned int flags, uint32_t *domid_r, char *err)
 {
-    return build((struct sim *)be, c, flags, fd, domid_r, err);
+    return build((struct sim *)be, c, NULL, flags, fd, domid_r, err);
 }
 
 static int sim_destroy(struct be *be, uint32_t domid, char *err)
@@ -691,6 +720,17 @@ static int sim_resume(struct be *be, uint32_t domid, char *err)
     return set_suspended(s, domid, 0, err);
 }
 
+static int sim_get_extra(struct be *be, uint32_t domid, struct cfg_extra *x,
+                         char *err)
+{
+    struct sim_dom d;
+
+    cfg_extra_init(x);
+    if (sim_info_read((struct sim *)be, domid, &d, err))
+        return -1;
+    return sim_extra_load((struct sim *)be, domid, x, err);
+}
+
 static const struct be_ops sim_ops = {
     .name = "sim",
     .close = sim_close,
@@ -723,6 +763,8 @@ static const struct be_ops sim_ops = {
     .sysrq = sim_sysrq,
     .dump_core = sim_dump_core_op,
     .save_flags = XT_MANDATORY_FLAG_SIMSTREAM,
+    .caps = BE_CAP_SHARED_DISKS,
+    .get_extra = sim_get_extra,
 };
 
 int be_sim_open(struct be **be_r, char *err)

@@ -19,6 +19,9 @@
 
 #define XT_ERRLEN 512
 
+/* What a config says beyond libxl_domain_config (config-parser/cfg.h). */
+struct cfg_extra;
+
 /* Domain state bits; the list command prints them as r b p s c d. */
 #define BE_ST_RUNNING   (1u << 0)
 #define BE_ST_BLOCKED   (1u << 1)
@@ -90,6 +93,14 @@ enum be_console_kind {
  * create does.
  */
 #define BE_RECEIVE_MIGRATING (1u << 2)
+/* disk_add: the disk's access is xm's "w!" (writable, may be shared). */
+#define BE_DISK_SHARED     (1u << 0)
+/*
+ * Capabilities, in be_ops.caps.  BE_CAP_SHARED_DISKS: the backend honours
+ * "w!" (struct cfg_extra) as xend's block script did.  A backend without
+ * it treats such a disk as a plain writable one; the CLI warns.
+ */
+#define BE_CAP_SHARED_DISKS (1u << 0)
 #define BE_SEND_LIVE       (1u << 0)  /* iterative pre-copy */
 #define BE_SEND_CHECKPOINT (1u << 1)  /* leave the domain running afterwards */
 
@@ -117,8 +128,10 @@ struct be_ops {
     uint64_t (*start_time)(struct be *be, uint32_t domid);
     int (*get_config)(struct be *be, uint32_t domid,
                       libxl_domain_config *d_config, char *err);
+    /* extra (may be NULL) is what the config says beyond d_config. */
     int (*create)(struct be *be, libxl_domain_config *d_config,
-                  unsigned int flags, uint32_t *domid_r, char *err);
+                  const struct cfg_extra *extra, unsigned int flags,
+                  uint32_t *domid_r, char *err);
     int (*destroy)(struct be *be, uint32_t domid, char *err);
     int (*shutdown)(struct be *be, uint32_t domid, enum be_shutdown_kind k,
                     char *err);
@@ -137,7 +150,8 @@ struct be_ops {
                 be_progress_fn *progress, void *opaque, char *err);
     /* Undoes a send that did not complete: the guest runs again. */
     int (*resume)(struct be *be, uint32_t domid, char *err);
-    /* Creates a domain from a stream written by send; flags as create. */
+    /* Creates a domain from a stream written by send; flags as create.
+     * What send's backend knew beyond the config travels in its stream. */
     int (*receive)(struct be *be, libxl_domain_config *d_config, int fd,
                    unsigned int flags, uint32_t *domid_r, char *err);
 
@@ -152,8 +166,9 @@ struct be_ops {
     int (*vcpu_pin)(struct be *be, uint32_t domid, int vcpu,
                     const libxl_bitmap *cpumap, char *err);
 
+    /* flags: BE_DISK_SHARED. */
     int (*disk_add)(struct be *be, uint32_t domid, libxl_device_disk *disk,
-                    char *err);
+                    unsigned int flags, char *err);
     int (*disk_remove)(struct be *be, uint32_t domid,
                        libxl_device_disk *disk, char *err);
     int (*disk_list)(struct be *be, uint32_t domid,
@@ -187,6 +202,17 @@ struct be_ops {
      * flag is not this backend's.
      */
     uint32_t save_flags;
+
+    /* Added: BE_CAP_* of this backend. */
+    unsigned int caps;
+
+    /*
+     * Added, may be NULL (the backend keeps none): what the domain's
+     * config said beyond libxl's, as create and hot-plugs left it, into
+     * x (initialised by the callee, and left empty on failure).
+     */
+    int (*get_extra)(struct be *be, uint32_t domid, struct cfg_extra *x,
+                     char *err);
 
     /*
      * Added, may be NULL: reads the domain config JSON of a save-file

@@ -14,6 +14,8 @@
  *   DIR/xen.log            the simulated hypervisor's message buffer
  *   DIR/dom/ID/info        the domain record (key value lines)
  *   DIR/dom/ID/config.json the domain config in libxl's JSON
+ *   DIR/dom/ID/extra       what the config says beyond libxl's (struct
+ *                          cfg_extra, in its text form); only when any
  *   DIR/dom/ID/mem         the guest memory, sparse
  *   DIR/dom/ID/dirty       the log-dirty bitmap, one bit per page
  *   DIR/dom/ID/sock        the guest's console and control socket
@@ -28,6 +30,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "cfg.h"
 #include "core.h"
 
 #define SIM_PAGE          4096u
@@ -104,6 +107,16 @@ int sim_config_load(const struct sim *s, uint32_t domid,
                     libxl_domain_config *c, char *err);
 int sim_config_store(const struct sim *s, uint32_t domid,
                      libxl_domain_config *c, char *err);
+/* DIR/dom/ID/extra: a missing file is an empty x (initialised here). */
+int sim_extra_load(const struct sim *s, uint32_t domid, struct cfg_extra *x,
+                   char *err);
+int sim_extra_store(const struct sim *s, uint32_t domid,
+                    const struct cfg_extra *x, char *err);
+/* Its text, malloc'd ("" when there is none). */
+char *sim_extra_text(const struct sim *s, uint32_t domid, char *err);
+/* Marks disk vdev of a domain shared or not, in its stored extra. */
+int sim_extra_mark(const struct sim *s, uint32_t domid, const char *vdev,
+                   int shared, char *err);
 
 /* Process facts from /proc. */
 struct sim_proc {
@@ -125,15 +138,20 @@ uint64_t sim_free_kb(const struct sim *s);
 #define SIM_REC_END        2u
 #define SIM_STREAM_BATCH   256u
 #define SIM_STREAM_MAX_PAGES (1ull << 28)   /* 1 TiB of guest memory */
+#define SIM_STREAM_MAX_EXTRA (64u << 10)    /* the config's extra text */
 
 /* Stores count pages that follow each other from pfn on. */
 typedef int sim_page_fn(uint64_t pfn, uint64_t count, const void *pages,
                         void *opaque);
-int sim_stream_write_header(int fd, uint64_t nr_pages, char *err);
+/* extra: the text of the domain's struct cfg_extra ("" or NULL: none);
+ * the reader returns it malloc'd in *extra_r ("" when there was none). */
+int sim_stream_write_header(int fd, uint64_t nr_pages, const char *extra,
+                            char *err);
 int sim_stream_write_pages(int fd, const uint64_t *pfns, unsigned int n,
                            const unsigned char *mem, char *err);
 int sim_stream_write_end(int fd, char *err);
-int sim_stream_read_header(int fd, uint64_t *nr_pages_r, char *err);
+int sim_stream_read_header(int fd, uint64_t *nr_pages_r, char **extra_r,
+                           char *err);
 int sim_stream_read_body(int fd, uint64_t nr_pages, sim_page_fn *fn,
                          void *opaque, char *err);
 
@@ -155,6 +173,7 @@ int sim_send(struct sim *s, struct sim_dom *d, int fd, unsigned int flags,
 /* sim_super.c: starting a domain's processes. */
 struct sim_launch {
     uint32_t domid;
+    const struct cfg_extra *extra; /* what the config says beyond c */
     int restored;                  /* memory came from a stream */
     int paused;
     int *keep_fds;                 /* disk fds the domain holds */
@@ -170,6 +189,7 @@ struct sim_guest_args {
     uint32_t domid;
     libxl_domain_config *c;
     int restored;
+    int soft_reset;                /* after a soft reset: memory kept */
     int ready_fd, go_fd;
 };
 void sim_guest_main(struct sim_guest_args *a) __attribute__((noreturn));
@@ -178,17 +198,21 @@ int sim_dump_core(const struct sim *s, uint32_t domid, const char *path,
                   char *err);
 
 /* sim_dev.c: disks and vifs. */
-/* Opens and locks the config's disk images; with busy_r, images locked
- * elsewhere are opened without their lock and flagged in (*busy_r)[i]. */
-int sim_disks_open(libxl_domain_config *c, int **fds_r, int **busy_r,
-                   int *n_r, char *err);
-int sim_disk_open_ex(const libxl_device_disk *disk, const char *dom,
-                     int *fd_r, int *busy_r, char *err);
-void sim_disk_takeover(const libxl_device_disk *disk, int fd);
+/* Opens and locks the config's disk images (x says which are "w!");
+ * with busy_r, images others' use forbids for now are opened without
+ * their locks and flagged in (*busy_r)[i]. */
+int sim_disks_open(libxl_domain_config *c, const struct cfg_extra *x,
+                   int **fds_r, int **busy_r, int *n_r, char *err);
+int sim_disk_open_ex(const libxl_device_disk *disk, int shared,
+                     const char *dom, int *fd_r, int *busy_r, char *err);
+void sim_disk_takeover(const libxl_device_disk *disk, int shared, int fd);
 void sim_fds_close(int *fds, int n);
-int sim_disk_open(const libxl_device_disk *disk, const char *dom,
+int sim_disk_open(const libxl_device_disk *disk, int shared, const char *dom,
                   int *fd_r, char *err);
 void sim_nic_fill(libxl_device_nic *nic, int devid);
+/* Opens a vif's tap on its bridge; -1 with why not in msg. */
+int sim_vif_connect(const libxl_device_nic *nic, uint32_t domid, int *fd_r,
+                    char *msg, size_t msglen);
 int sim_vdev_devid(const char *vdev);
 
 #endif

@@ -2,9 +2,9 @@
  * sim_guest.c - the simulated guest: a process that owns the domain's
  * memory, boots (prints a boot log built from the config), then runs a
  * small shell on its console.  The shell understands poweroff, reboot,
- * crash, status and dirty (a workload that rewrites memory at a given
- * rate), so that tests can drive the guest the way they would drive a
- * real one.
+ * crash, soft-reset (a kexec: SHUTDOWN_soft_reset), status and dirty (a
+ * workload that rewrites memory at a given rate), so that tests can
+ * drive the guest the way they would drive a real one.
  *
  * Every write to guest memory goes through gmem_write, which marks the
  * page in the log-dirty bitmap before and after the write: a sender that
@@ -15,6 +15,12 @@
  * control requests: a client's first line is "console" or "ctl REQUEST".
  * Console output with no client attached is kept (up to CON_BUF bytes)
  * and handed to the next client, as xenconsoled does.
+ *
+ * The guest balloons as a Linux guest with a balloon driver does: it
+ * uses only the first cur_pages pages of its memory, set from the
+ * config's target at boot and by mem-set ("balloon KB") since.  Pages
+ * it gives up are punched out of the memory file, so that the host gets
+ * them back; pages given back to it read as zeros.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,7 +36,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bridge.h"
 #include "savefile.h"
 #include "sim.h"
 
@@ -49,6 +54,12 @@ struct client {
     size_t len;
 };
 
+struct vif {
+    int devid;                 /* -1: a free slot */
+    int fd;                    /* its tap, which lives as long as this */
+    char msg[200];             /* how it is connected */
+};
+
 struct guest {
     struct sim_guest_args *a;
     struct sim_mem m;
@@ -58,13 +69,13 @@ struct guest {
     struct client cl[MAX_CLIENTS];
     char pending[CON_BUF];
     size_t npending;
+    uint64_t cur_pages;        /* the balloon: pages the guest may use */
     uint64_t dirty_rate;       /* bytes per second; 0 = off */
     uint64_t dirty_next;       /* next pfn the workload writes */
     uint64_t rng;
     int exit_code;             /* set when the guest stops */
     const char *name;
-    int tapfd[MAX_VIFS];       /* the tap devices live as long as these */
-    char vifmsg[MAX_VIFS][200];
+    struct vif vif[MAX_VIFS];  /* the config's first, then hot-plugged */
     int hotfd[MAX_HOT];        /* hot-plugged disk images, held open */
     char hotvdev[MAX_HOT][16];
 };
@@ -205,8 +216,22 @@ static void boot_log(struct guest *g)
     for (i = 0; i < c->num_nics && i < MAX_VIFS; i++)
         con_printf(g, "  vif%d: mac " LIBXL_MAC_FMT ": %s\n",
                    c->nics[i].devid, LIBXL_MAC_BYTES(c->nics[i].mac),
-                   g->vifmsg[i]);
+                   g->vif[i].msg);
     con_printf(g, "\nWelcome to %s (simulated)\n\n", g->name);
+}
+
+/* After a soft reset (kexec), the new kernel boots on the memory the
+ * old one left: only the clock says it is a new boot. */
+static void boot_soft(struct guest *g)
+{
+    struct sim_clock clk = *g->clock;
+
+    clk.boots++;
+    clk.boot_time = (uint64_t)time(NULL);
+    gmem_write(g, 0, &clk, sizeof(clk));
+    con_printf(g, "\n[soft reset: memory kept]\n");
+    boot_log(g);
+    prompt(g);
 }
 
 static void boot(struct guest *g)
@@ -214,6 +239,8 @@ static void boot(struct guest *g)
     struct sim_clock clk;
     uint64_t pfn, n;
 
+    if (g->a->soft_reset && g->clock->magic == SIM_CLOCK_MAGIC)
+        return boot_soft(g);
     if (g->a->restored && g->clock->magic == SIM_CLOCK_MAGIC) {
         con_printf(g, "\n[resumed]\n");
         prompt(g);
@@ -225,7 +252,7 @@ static void boot(struct guest *g)
     clk.boot_time = (uint64_t)time(NULL);
     gmem_write(g, 0, &clk, sizeof(clk));
     /* The "kernel image": a few pages of data derived from the uuid. */
-    n = g->m.nr_pages > 65 ? 64 : g->m.nr_pages - 1;
+    n = g->cur_pages > 65 ? 64 : g->cur_pages - 1;
     for (pfn = 1; pfn <= n; pfn++)
         fill_page(g, pfn);
     boot_log(g);
@@ -238,13 +265,13 @@ static void tick(struct guest *g)
 
     gmem_write(g, offsetof(struct sim_clock, counter), &counter,
                sizeof(counter));
-    if (!g->dirty_rate || g->m.nr_pages < 2)
+    if (!g->dirty_rate || g->cur_pages < 2)
         return;
     pages = g->dirty_rate / SIM_PAGE / (1000 / TICK_MS);
     if (pages == 0)
         pages = 1;
     for (i = 0; i < pages; i++) {
-        if (g->dirty_next < 1 || g->dirty_next >= g->m.nr_pages)
+        if (g->dirty_next < 1 || g->dirty_next >= g->cur_pages)
             g->dirty_next = 1;
         fill_page(g, g->dirty_next++);
     }
@@ -278,8 +305,9 @@ static void status(struct guest *g)
     con_printf(g, "uptime: %" PRIu64 " s\n",
                (uint64_t)now > g->clock->boot_time ?
                (uint64_t)now - g->clock->boot_time : 0);
+    con_printf(g, "boots: %u\n", g->clock->boots);
     con_printf(g, "counter: %" PRIu64 "\n", g->clock->counter);
-    con_printf(g, "memory: %" PRIu64 " KiB\n", g->m.nr_pages * 4);
+    con_printf(g, "memory: %" PRIu64 " KiB\n", g->cur_pages * 4);
     con_printf(g, "checksum: %016" PRIx64 "\n", sim_mem_checksum(&g->m));
     if (g->dirty_rate)
         con_printf(g, "dirty: %" PRIu64 " bytes/s\n", g->dirty_rate);
@@ -312,6 +340,9 @@ static void shell(struct guest *g, char *line)
     else if (!strcmp(line, "crash"))
         return stop(g, SIM_EXIT_CRASH,
                     "Kernel panic - not syncing: crash requested");
+    else if (!strcmp(line, "soft-reset") || !strcmp(line, "kexec"))
+        return stop(g, SIM_EXIT_SOFT_RESET,
+                    "kexec: starting the new kernel (soft reset)");
     else if (!strcmp(line, "status"))
         status(g);
     else if (!strcmp(line, "dirty") && arg && !strcmp(arg, "off"))
@@ -321,7 +352,7 @@ static void shell(struct guest *g, char *line)
         con_printf(g, "dirtying %" PRIu64 " bytes/s\n", g->dirty_rate);
     else if (!strcmp(line, "help"))
         con_printf(g, "commands: status, dirty RATE|off, poweroff, reboot,"
-                   " crash\n");
+                   " crash, soft-reset\n");
     else
         con_printf(g, "sh: %s: not found\n", line);
     prompt(g);
@@ -339,6 +370,51 @@ static void sysrq(struct guest *g, char key)
     default: con_printf(g, "sysrq: HELP : reboot(b) crash(c) "
                         "poweroff(o) sync(s)\n"); break;
     }
+}
+
+/* The pages a balloon of kb KiB leaves the guest: at least the clock
+ * page and one more, at most all of its memory. */
+static uint64_t balloon_pages(const struct guest *g, uint64_t kb)
+{
+    uint64_t pages = kb / 4;
+
+    if (pages < 2)
+        pages = 2;
+    return pages < g->m.nr_pages ? pages : g->m.nr_pages;
+}
+
+/*
+ * mem-set: pages above the new size go back to the host (a hole in the
+ * memory file, which also unmaps them); they are marked dirty so that a
+ * live send in progress sends them again, as zeros.  Growing only lets
+ * the guest use the pages again.
+ */
+static void balloon(struct guest *g, const char *arg)
+{
+    uint64_t pages, p;
+    char *end;
+    unsigned long long kb;
+
+    errno = 0;
+    kb = strtoull(arg, &end, 10);
+    if (errno || end == arg || *end) {
+        con_printf(g, "\nballoon: bad target %.20s\n", arg);
+        return;
+    }
+    pages = balloon_pages(g, kb);
+    if (pages < g->cur_pages) {
+        for (p = pages; p < g->cur_pages; p++)
+            mark(g, p);
+        if (fallocate(g->m.fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                      (off_t)(pages * SIM_PAGE),
+                      (off_t)((g->m.nr_pages - pages) * SIM_PAGE)) < 0) {
+            con_printf(g, "\nballoon: cannot release memory: %s\n",
+                       strerror(errno));
+            return;
+        }
+    }
+    g->cur_pages = pages;
+    con_printf(g, "\nballoon: memory %" PRIu64 " KiB\n", pages * 4);
 }
 
 /* block-attach hands over the image it opened and locked: hold it. */
@@ -369,6 +445,46 @@ static void disk_del(struct guest *g, const char *vdev)
     con_printf(g, "\nblkfront: %s: detached\n", vdev);
 }
 
+/* network-attach hands over the vif's tap (none when it could not be
+ * connected) with "DEVID how it is connected": hold it. */
+static void nic_add(struct guest *g, struct client *c, const char *arg)
+{
+    char *end;
+    long devid = strtol(arg, &end, 10);
+    int i;
+
+    for (i = 0; i < MAX_VIFS && g->vif[i].devid >= 0; i++)
+        ;
+    if (end == arg || *end != ' ' || devid < 0 || i == MAX_VIFS) {
+        con_printf(g, "\nnetfront: cannot take vif %.20s\n", arg);
+        return;
+    }
+    g->vif[i].devid = (int)devid;
+    g->vif[i].fd = c ? c->pfd : -1;
+    snprintf(g->vif[i].msg, sizeof(g->vif[i].msg), "%s", end + 1);
+    if (c)
+        c->pfd = -1;
+    con_printf(g, "\nnetfront: vif%ld attached: %s\n", devid, end + 1);
+}
+
+/* network-detach: the tap goes with its last fd. */
+static void nic_del(struct guest *g, const char *arg)
+{
+    char *end;
+    long devid = strtol(arg, &end, 10);
+    int i;
+
+    for (i = 0; i < MAX_VIFS; i++) {
+        if (end == arg || *end || g->vif[i].devid != devid)
+            continue;
+        if (g->vif[i].fd >= 0)
+            close(g->vif[i].fd);
+        g->vif[i].fd = -1;
+        g->vif[i].devid = -1;
+    }
+    con_printf(g, "\nnetfront: vif%.20s detached\n", arg);
+}
+
 static void control(struct guest *g, struct client *c, char *req)
 {
     req[strcspn(req, "\r\n")] = '\0';
@@ -390,6 +506,12 @@ static void control(struct guest *g, struct client *c, char *req)
         disk_add(g, c, req + 9);
     else if (!strncmp(req, "disk-del ", 9))
         disk_del(g, req + 9);
+    else if (!strncmp(req, "balloon ", 8))
+        balloon(g, req + 8);
+    else if (!strncmp(req, "nic-add ", 8))
+        nic_add(g, c, req + 8);
+    else if (!strncmp(req, "nic-del ", 8))
+        nic_del(g, req + 8);
 }
 
 /* Console input: echo, erase, run a line at CR or LF. */
@@ -572,38 +694,19 @@ static void run(struct guest *g)
     }
 }
 
-/*
- * A vif becomes a real tap device on its bridge when the host allows it
- * (root, and the bridge exists); otherwise it is only recorded, and the
- * boot log and the hypervisor log say why.
- */
+/* A vif of the config, at boot: a tap on its bridge if the host allows
+ * it; if not, the boot log and the hypervisor log say why. */
 static void vif_open(struct guest *g, int i)
 {
     libxl_device_nic *nic = &g->a->c->nics[i];
-    const char *br = nic->bridge ? nic->bridge : "xenbr0";
-    char name[32], mac[32], err[XT_ERRLEN];
-    char *msg = g->vifmsg[i];
-    size_t len = sizeof(g->vifmsg[i]);
+    struct vif *v = &g->vif[i];
 
-    g->tapfd[i] = -1;
-    snprintf(name, sizeof(name), "%s", nic->ifname ? nic->ifname : "");
-    if (!nic->ifname)
-        snprintf(name, sizeof(name), "vif%u.%d", g->a->domid, nic->devid);
-    snprintf(mac, sizeof(mac), LIBXL_MAC_FMT, LIBXL_MAC_BYTES(nic->mac));
-    if (geteuid() != 0) {
-        snprintf(msg, len, "not connected to bridge %s (not root)", br);
-    } else if (bridge_exists(br, err, sizeof(err)) != 1) {
-        snprintf(msg, len, "not connected: bridge %s does not exist", br);
-    } else if (bridge_tap_open(name, mac, br, &g->tapfd[i], err,
-                               sizeof(err))) {
-        g->tapfd[i] = -1;
-        snprintf(msg, len, "not connected: %.150s", err);
-    } else {
-        snprintf(msg, len, "tap %s on bridge %s", name, br);
+    v->devid = nic->devid;
+    if (sim_vif_connect(nic, g->a->domid, &v->fd, v->msg,
+                        sizeof(v->msg)) == 0)
         return;
-    }
     sim_log(g->a->s, "warning: domain %u (%s) vif%d %s", g->a->domid,
-            g->name, nic->devid, msg);
+            g->name, nic->devid, v->msg);
 }
 
 void sim_guest_main(struct sim_guest_args *a)
@@ -620,6 +723,8 @@ void sim_guest_main(struct sim_guest_args *a)
         g.cl[i].fd = g.cl[i].pfd = -1;
     for (i = 0; i < MAX_HOT; i++)
         g.hotfd[i] = -1;
+    for (i = 0; i < MAX_VIFS; i++)
+        g.vif[i].devid = g.vif[i].fd = -1;
     signal(SIGPIPE, SIG_IGN);
     if (sim_mem_open(a->s, a->domid, &g.m, err) || listen_sock(&g, err)) {
         if (core_write_full(a->ready_fd, err, strlen(err) + 1)) {
@@ -630,6 +735,7 @@ void sim_guest_main(struct sim_guest_args *a)
     for (i = 0; i < a->c->num_nics && i < MAX_VIFS; i++)
         vif_open(&g, i);
     g.clock = (struct sim_clock *)g.m.mem;
+    g.cur_pages = balloon_pages(&g, a->c->b_info.target_memkb);
     g.rng = 0x9e3779b97f4a7c15ull ^ ((uint64_t)getpid() << 20) ^
             (uint64_t)time(NULL);
     if (core_write_full(a->ready_fd, "", 1) ||

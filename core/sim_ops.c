@@ -20,8 +20,8 @@
 #include "savefile.h"
 #include "sim_ops.h"
 
-typedef int config_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
-                      char *err);
+typedef int config_fn(struct sim *s, libxl_domain_config *c,
+                      struct sim_dom *d, void *arg, char *err);
 
 /* Changes a domain's record and stored config together, under the lock. */
 static int with_config(struct sim *s, uint32_t domid, config_fn *fn,
@@ -38,7 +38,7 @@ static int with_config(struct sim *s, uint32_t domid, config_fn *fn,
         goto out;
     }
     if (sim_lock(s, &lk, err) || sim_info_read(s, domid, &d, err) ||
-        sim_config_load(s, domid, &c, err) || fn(&c, &d, arg, err) ||
+        sim_config_load(s, domid, &c, err) || fn(s, &c, &d, arg, err) ||
         sim_config_store(s, domid, &c, err) || sim_info_write(s, &d, err))
         goto out;
     rc = 0;
@@ -48,11 +48,12 @@ out:
     return rc;
 }
 
-static int mem_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
-                  char *err)
+static int mem_fn(struct sim *s, libxl_domain_config *c,
+                  struct sim_dom *d, void *arg, char *err)
 {
     uint64_t kb = *(uint64_t *)arg;
 
+    (void)s;
     if (kb > d->max_kb) {
         sim_err(err, "domain %s: cannot set memory to %" PRIu64
                  " KiB: above its maximum of %" PRIu64 " KiB", d->name, kb,
@@ -64,23 +65,28 @@ static int mem_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
     return 0;
 }
 
+/* The target is recorded, then the guest's balloon driver is told:
+ * it gives the memory above the target back, or takes it again.  A
+ * guest that is not running picks the target up from its config when
+ * it next boots. */
 int sim_set_memory(struct be *be, uint32_t domid, uint64_t kb, char *err)
 {
     struct sim *s = (struct sim *)be;
-    char note[64];
+    char req[64], ignored[XT_ERRLEN];
 
     if (with_config(s, domid, mem_fn, &kb, err))
         return -1;
-    snprintf(note, sizeof(note), "note balloon: target %" PRIu64 " KiB", kb);
-    sim_ctl(s, domid, note, err);
+    snprintf(req, sizeof(req), "balloon %" PRIu64, kb);
+    sim_ctl(s, domid, req, ignored);
     return 0;
 }
 
-static int maxmem_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
-                     char *err)
+static int maxmem_fn(struct sim *s, libxl_domain_config *c,
+                     struct sim_dom *d, void *arg, char *err)
 {
     uint64_t kb = *(uint64_t *)arg;
 
+    (void)s;
     if (kb < d->target_kb) {
         sim_err(err, "domain %s: maximum %" PRIu64 " KiB is "
                  "below its current memory of %" PRIu64 " KiB", d->name, kb,
@@ -97,11 +103,12 @@ int sim_set_maxmem(struct be *be, uint32_t domid, uint64_t kb, char *err)
     return with_config((struct sim *)be, domid, maxmem_fn, &kb, err);
 }
 
-static int vcpus_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
-                    char *err)
+static int vcpus_fn(struct sim *s, libxl_domain_config *c,
+                    struct sim_dom *d, void *arg, char *err)
 {
     unsigned int n = *(unsigned int *)arg, i;
 
+    (void)s;
     (void)c;
     if (n < 1 || n > d->vcpus_max) {
         sim_err(err, "domain %s: cannot bring %u vcpus online:"
@@ -258,10 +265,16 @@ static char *dup_or_null(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-static int disk_add_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
-                       char *err)
+struct disk_add_arg {
+    const libxl_device_disk *disk;
+    int shared;
+};
+
+static int disk_add_fn(struct sim *s, libxl_domain_config *c,
+                       struct sim_dom *d, void *arg, char *err)
 {
-    const libxl_device_disk *src = arg;
+    const struct disk_add_arg *a = arg;
+    const libxl_device_disk *src = a->disk;
     libxl_device_disk *nd, *dst;
     int i;
 
@@ -269,6 +282,8 @@ static int disk_add_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
         if (c->disks[i].vdev && !strcmp(c->disks[i].vdev, src->vdev))
             return sim_err(err, "domain %s already has a disk "
                             "%s", d->name, src->vdev), -1;
+    if (sim_extra_mark(s, d->domid, src->vdev, a->shared, err))
+        return -1;
     nd = realloc(c->disks, (c->num_disks + 1) * sizeof(*nd));
     if (!nd)
         return sim_err(err, "out of memory"), -1;
@@ -288,22 +303,22 @@ static int disk_add_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
 }
 
 int sim_disk_add(struct be *be, uint32_t domid, libxl_device_disk *disk,
-                 char *err)
+                 unsigned int flags, char *err)
 {
     struct sim *s = (struct sim *)be;
+    struct disk_add_arg a = {disk, !!(flags & BE_DISK_SHARED)};
     struct sim_dom d;
     char note[128];
+    int fd = -1, rc = -1;
 
     if (!disk->vdev || sim_vdev_devid(disk->vdev) < 0)
         return sim_err(err, "invalid virtual device '%s'",
                         disk->vdev ? disk->vdev : ""), -1;
-    int fd = -1, rc = -1;
-
     /* The image is opened and locked here, and the open file handed to
      * the guest, which holds it (and the lock) until detached. */
     if (sim_running(s, domid, &d, err) ||
-        sim_disk_open(disk, d.name, &fd, err) ||
-        with_config(s, domid, disk_add_fn, disk, err))
+        sim_disk_open(disk, a.shared, d.name, &fd, err) ||
+        with_config(s, domid, disk_add_fn, &a, err))
         goto out;
     snprintf(note, sizeof(note), "disk-add %.100s", disk->vdev);
     rc = sim_ctl_fd(s, domid, note, fd, err);
@@ -313,8 +328,8 @@ out:
     return rc;
 }
 
-static int disk_rm_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
-                      char *err)
+static int disk_rm_fn(struct sim *s, libxl_domain_config *c,
+                      struct sim_dom *d, void *arg, char *err)
 {
     const char *vdev = arg;
     int i;
@@ -325,6 +340,8 @@ static int disk_rm_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
     if (i == c->num_disks)
         return sim_err(err, "domain %s has no device %s",
                         d->name, vdev), -1;
+    if (sim_extra_mark(s, d->domid, vdev, 0, err))
+        return -1;
     libxl_device_disk_dispose(&c->disks[i]);
     memmove(&c->disks[i], &c->disks[i + 1],
             (c->num_disks - i - 1) * sizeof(c->disks[0]));
@@ -430,13 +447,22 @@ int sim_disk_list(struct be *be, uint32_t domid, struct be_devinfo **l_r,
     return dev_list(be, domid, 0, l_r, n_r, err);
 }
 
-static int nic_add_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
-                      char *err)
+/* The nic as network-attach gave it, and as it was added. */
+struct nic_arg {
+    const libxl_device_nic *nic;
+    int devid;
+    libxl_mac mac;
+};
+
+static int nic_add_fn(struct sim *s, libxl_domain_config *c,
+                      struct sim_dom *d, void *arg, char *err)
 {
-    const libxl_device_nic *src = arg;
+    struct nic_arg *a = arg;
+    const libxl_device_nic *src = a->nic;
     libxl_device_nic *nn, *dst;
     int i, devid = 0;
 
+    (void)s;
     (void)d;
     for (i = 0; i < c->num_nics; i++)
         if (c->nics[i].devid >= devid)
@@ -456,30 +482,51 @@ static int nic_add_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
     dst->script = dup_or_null(src->script);
     dst->model = dup_or_null(src->model);
     dst->nictype = src->nictype;
+    a->devid = devid;
+    memcpy(a->mac, dst->mac, sizeof(a->mac));
     return 0;
 }
 
+/*
+ * The nic is recorded, then connected as create connects a vif: a tap
+ * on its bridge when the host allows it, opened here and handed to the
+ * guest, which holds it until the nic is detached.
+ */
 int sim_nic_add(struct be *be, uint32_t domid, libxl_device_nic *nic,
                 char *err)
 {
     struct sim *s = (struct sim *)be;
+    struct nic_arg a = {nic, -1, {0}};
+    libxl_device_nic added;
+    char msg[200], req[256];
     struct sim_dom d;
+    int fd = -1, rc;
 
     if (sim_running(s, domid, &d, err) ||
-        with_config(s, domid, nic_add_fn, nic, err))
+        with_config(s, domid, nic_add_fn, &a, err))
         return -1;
-    sim_ctl(s, domid, "note netfront: new vif attached (not connected to "
-            "a bridge: hot-plugged)", err);
-    return 0;
+    added = *nic;                  /* a view: never disposed */
+    added.devid = a.devid;
+    memcpy(added.mac, a.mac, sizeof(added.mac));
+    if (sim_vif_connect(&added, domid, &fd, msg, sizeof(msg)))
+        sim_log(s, "warning: domain %u (%s) vif%d %s", domid, d.name,
+                a.devid, msg);
+    snprintf(req, sizeof(req), "nic-add %d %s", a.devid, msg);
+    rc = sim_ctl_fd(s, domid, req, fd, err);
+    if (fd >= 0)
+        close(fd);
+    return rc;
 }
 
-static int nic_rm_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
-                     char *err)
+static int nic_rm_fn(struct sim *s, libxl_domain_config *c,
+                     struct sim_dom *d, void *arg, char *err)
 {
-    const libxl_device_nic *nic = arg;
+    struct nic_arg *a = arg;
+    const libxl_device_nic *nic = a->nic;
     static const libxl_mac zero;
     int i, by_mac = memcmp(nic->mac, zero, sizeof(zero)) != 0;
 
+    (void)s;
     for (i = 0; i < c->num_nics; i++)
         if (by_mac ? !memcmp(c->nics[i].mac, nic->mac, sizeof(nic->mac))
                    : c->nics[i].devid == nic->devid)
@@ -487,6 +534,7 @@ static int nic_rm_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
     if (i == c->num_nics)
         return sim_err(err, "domain %s has no such network "
                         "device", d->name), -1;
+    a->devid = c->nics[i].devid;
     libxl_device_nic_dispose(&c->nics[i]);
     memmove(&c->nics[i], &c->nics[i + 1],
             (c->num_nics - i - 1) * sizeof(c->nics[0]));
@@ -494,10 +542,19 @@ static int nic_rm_fn(libxl_domain_config *c, struct sim_dom *d, void *arg,
     return 0;
 }
 
+/* The guest lets go of the vif's tap, which then goes away. */
 int sim_nic_remove(struct be *be, uint32_t domid, libxl_device_nic *nic,
                    char *err)
 {
-    return with_config((struct sim *)be, domid, nic_rm_fn, nic, err);
+    struct sim *s = (struct sim *)be;
+    struct nic_arg a = {nic, -1, {0}};
+    char req[64], ignored[XT_ERRLEN];
+
+    if (with_config(s, domid, nic_rm_fn, &a, err))
+        return -1;
+    snprintf(req, sizeof(req), "nic-del %d", a.devid);
+    sim_ctl(s, domid, req, ignored);
+    return 0;
 }
 
 int sim_nic_list(struct be *be, uint32_t domid, struct be_devinfo **l_r,

@@ -22,7 +22,7 @@ int sim_vcpu_list(struct be *be, uint32_t domid, struct be_vcpuinfo **l_r,
 int sim_vcpu_pin(struct be *be, uint32_t domid, int vcpu,
                  const libxl_bitmap *map, char *err);
 int sim_disk_add(struct be *be, uint32_t domid, libxl_device_disk *disk,
-                 char *err);
+                 unsigned int flags, char *err);
 int sim_disk_remove(struct be *be, uint32_t domid, libxl_device_disk *disk,
                     char *err);
 int sim_disk_list(struct be *be, uint32_t domid, struct be_devinfo **l_r,

@@ -326,8 +326,8 @@ int sim_alloc_domid(const struct sim *s, uint32_t *domid_r, char *err)
 
 int sim_remove_dom(const struct sim *s, uint32_t domid)
 {
-    static const char *const files[] = {"info", "config.json", "mem",
-                                        "dirty", "sock", NULL};
+    static const char *const files[] = {"info", "config.json", "extra",
+                                        "mem", "dirty", "sock", NULL};
     char path[PATH_MAX], err[XT_ERRLEN];
     int i;
 
@@ -457,6 +457,90 @@ int sim_config_store(const struct sim *s, uint32_t domid,
     }
     rc = write_atomic(path, NULL, json, err);
     free(json);
+    return rc;
+}
+
+char *sim_extra_text(const struct sim *s, uint32_t domid, char *err)
+{
+    char path[PATH_MAX], *text = NULL;
+    struct stat st;
+    FILE *f;
+
+    if (sim_path(s, domid, "extra", path, sizeof(path), err))
+        return NULL;
+    f = fopen(path, "re");
+    if (!f && errno == ENOENT)
+        return strdup("");
+    if (!f || fstat(fileno(f), &st) < 0 ||
+        st.st_size >= SIM_STREAM_MAX_EXTRA) {
+        sim_err(err, "domain %u: cannot read %s", domid, path);
+        goto out;
+    }
+    text = calloc(1, st.st_size + 1);
+    if (!text || fread(text, 1, st.st_size, f) != (size_t)st.st_size) {
+        sim_err(err, "domain %u: cannot read %s", domid, path);
+        free(text);
+        text = NULL;
+    }
+out:
+    if (f)
+        fclose(f);
+    return text;
+}
+
+int sim_extra_load(const struct sim *s, uint32_t domid, struct cfg_extra *x,
+                   char *err)
+{
+    char *text = sim_extra_text(s, domid, err), sub[XT_ERRLEN];
+    int rc = -1;
+
+    cfg_extra_init(x);
+    if (!text)
+        return -1;
+    if (cfg_extra_from_text(text, x, sub, sizeof(sub)))
+        sim_err(err, "domain %u: bad stored extra: %s", domid, sub);
+    else
+        rc = 0;
+    free(text);
+    return rc;
+}
+
+int sim_extra_store(const struct sim *s, uint32_t domid,
+                    const struct cfg_extra *x, char *err)
+{
+    char path[PATH_MAX], *text;
+    int rc;
+
+    if (sim_path(s, domid, "extra", path, sizeof(path), err))
+        return -1;
+    if (!x || !x->num_shared) {
+        if (unlink(path) < 0 && errno != ENOENT) {
+            sim_err(err, "cannot remove %s: %s", path, strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    text = cfg_extra_to_text(x);
+    if (!text)
+        return sim_err(err, "out of memory"), -1;
+    rc = write_atomic(path, NULL, text, err);
+    free(text);
+    return rc;
+}
+
+int sim_extra_mark(const struct sim *s, uint32_t domid, const char *vdev,
+                   int shared, char *err)
+{
+    struct cfg_extra x;
+    int rc = -1;
+
+    if (sim_extra_load(s, domid, &x, err))
+        return -1;
+    if (cfg_extra_set_shared(&x, vdev, shared))
+        sim_err(err, "domain %u: cannot record disk %s", domid, vdev);
+    else
+        rc = sim_extra_store(s, domid, &x, err);
+    cfg_extra_dispose(&x);
     return rc;
 }
 

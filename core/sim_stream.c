@@ -2,8 +2,12 @@
  * sim_stream.c - the simulated backend's page stream, and the guest
  * memory and log-dirty bitmap it is read from.
  *
- * Stream: a header {magic "XLTSIMv1", uint32 version 1, uint32 page size,
- * uint64 number of pages}, then records {uint32 type, uint32 length,
+ * Stream: a header {magic "XLTSIMv1", uint32 version, uint32 page size,
+ * uint64 number of pages}; in version 2 (written only when the domain's
+ * config says something libxl's cannot, so that other streams stay
+ * readable by version 1 readers) it is followed by {uint32 length, that
+ * many bytes of text}, the struct cfg_extra text form, at most
+ * SIM_STREAM_MAX_EXTRA bytes.  Then records {uint32 type, uint32 length,
  * payload}.  A PAGES record carries {uint32 count, uint32 0, count x
  * uint64 pfn, count pages}; its length must be exactly that and count at
  * most SIM_STREAM_BATCH; every pfn must be below the number of pages.
@@ -63,16 +67,52 @@ static int rd(int fd, void *buf, size_t len, const char *what, char *err)
     return -1;
 }
 
-int sim_stream_write_header(int fd, uint64_t nr_pages, char *err)
+int sim_stream_write_header(int fd, uint64_t nr_pages, const char *extra,
+                            char *err)
 {
+    uint32_t xlen = extra ? (uint32_t)strlen(extra) : 0;
     struct stream_hdr h;
 
+    if (extra && strlen(extra) > SIM_STREAM_MAX_EXTRA)
+        return sim_err(err, "the domain's config extra is too long"), -1;
     memset(&h, 0, sizeof(h));
     memcpy(h.magic, SIM_STREAM_MAGIC, 8);
-    h.version = 1;
+    h.version = xlen ? 2 : 1;
     h.page_size = SIM_PAGE;
     h.nr_pages = nr_pages;
-    return wr(fd, &h, sizeof(h), err);
+    if (wr(fd, &h, sizeof(h), err))
+        return -1;
+    if (!xlen)
+        return 0;
+    return wr(fd, &xlen, sizeof(xlen), err) || wr(fd, extra, xlen, err) ?
+           -1 : 0;
+}
+
+/* The text after a version 2 header. */
+static int read_extra(int fd, char **extra_r, char *err)
+{
+    uint32_t xlen;
+    char *text;
+
+    if (rd(fd, &xlen, sizeof(xlen), "its header", err))
+        return -1;
+    if (xlen == 0 || xlen > SIM_STREAM_MAX_EXTRA)
+        return sim_err(err, "memory stream: config extra of %u bytes",
+                       xlen), -1;
+    text = malloc(xlen + 1);
+    if (!text)
+        return sim_err(err, "out of memory"), -1;
+    if (rd(fd, text, xlen, "its header", err)) {
+        free(text);
+        return -1;
+    }
+    text[xlen] = '\0';
+    if (strlen(text) != xlen) {
+        free(text);
+        return sim_err(err, "memory stream: config extra holds a NUL"), -1;
+    }
+    *extra_r = text;
+    return 0;
 }
 
 int sim_stream_write_pages(int fd, const uint64_t *pfns, unsigned int n,
@@ -126,10 +166,12 @@ int sim_stream_write_end(int fd, char *err)
     return wr(fd, &r, sizeof(r), err);
 }
 
-int sim_stream_read_header(int fd, uint64_t *nr_pages_r, char *err)
+int sim_stream_read_header(int fd, uint64_t *nr_pages_r, char **extra_r,
+                           char *err)
 {
     struct stream_hdr h;
 
+    *extra_r = NULL;
     if (rd(fd, &h, sizeof(h), "its header", err))
         return -1;
     if (memcmp(h.magic, SIM_STREAM_MAGIC, 8)) {
@@ -137,7 +179,7 @@ int sim_stream_read_header(int fd, uint64_t *nr_pages_r, char *err)
                  "magic)");
         return -1;
     }
-    if (h.version != 1 || h.page_size != SIM_PAGE) {
+    if ((h.version != 1 && h.version != 2) || h.page_size != SIM_PAGE) {
         sim_err(err, "memory stream version %u, page size %u:"
                  " not supported", h.version, h.page_size);
         return -1;
@@ -147,6 +189,10 @@ int sim_stream_read_header(int fd, uint64_t *nr_pages_r, char *err)
                  h.nr_pages);
         return -1;
     }
+    if (h.version == 2 && read_extra(fd, extra_r, err))
+        return -1;
+    if (!*extra_r && !(*extra_r = strdup("")))
+        return sim_err(err, "out of memory"), -1;
     *nr_pages_r = h.nr_pages;
     return 0;
 }
@@ -448,10 +494,16 @@ int sim_send(struct sim *s, struct sim_dom *d, int fd, unsigned int flags,
     struct be_progress pr;
     struct sim_mem m;
     uint64_t *list = NULL, n;
+    char *extra = NULL;
     int rc = -1;
 
-    if (sim_mem_open(s, d->domid, &m, err))
+    extra = sim_extra_text(s, d->domid, err);
+    if (!extra)
         return -1;
+    if (sim_mem_open(s, d->domid, &m, err)) {
+        free(extra);
+        return -1;
+    }
     memset(&pr, 0, sizeof(pr));
     pr.total_bytes = m.nr_pages * SIM_PAGE;
     list = malloc(m.nr_pages * sizeof(*list));
@@ -463,7 +515,7 @@ int sim_send(struct sim *s, struct sim_dom *d, int fd, unsigned int flags,
         goto out;
     pr.suspended = !(flags & BE_SEND_LIVE);
     take_dirty(&m, &list, &n);
-    if (sim_stream_write_header(fd, m.nr_pages, err) ||
+    if (sim_stream_write_header(fd, m.nr_pages, extra, err) ||
         send_all(fd, &m, list, &pr.sent_bytes, err))
         goto out;
     if (progress)
@@ -492,6 +544,7 @@ int sim_send(struct sim *s, struct sim_dom *d, int fd, unsigned int flags,
     rc = 0;
 out:
     free(list);
+    free(extra);
     sim_mem_close(&m);
     return rc;
 }

@@ -5,10 +5,12 @@
  * command's session and outlives it.  The supervisor forks the guest,
  * records both pids in the domain record, and tells the creating command
  * "started" (or why not) over a pipe.  When the guest stops it applies
- * the config's on_poweroff/on_reboot/on_crash action as xl's per-domain
- * daemon does: destroy, restart (a new domid, fresh memory), preserve,
- * rename-restart, coredump-destroy, coredump-restart or soft-reset.  A
- * guest killed by a signal counts as crashed.
+ * the config's on_poweroff/on_reboot/on_crash/on_soft_reset action as
+ * xl's per-domain daemon does: destroy, restart (a new domid, fresh
+ * memory), preserve, rename-restart, coredump-destroy, coredump-restart
+ * or soft-reset (the same domid and memory, a new boot; HVM guests only,
+ * as in libxl: another guest is destroyed, as xl does when libxl
+ * refuses).  A guest killed by a signal counts as crashed.
  *
  * The supervisor holds the domain's disk images open (and so their
  * locks) for as long as the domain exists; destroy kills it.
@@ -37,8 +39,10 @@ struct super {
     libxl_domain_config *c;
     uint32_t domid;
     int restored, paused;
+    int soft_reset;                /* the guest asked for it: keep memory */
     int report_fd;                 /* to the creating command; -1 after */
     int *fds, nfds;                /* the disk images the domain holds */
+    struct cfg_extra x;            /* what the config says beyond c */
 };
 
 static void report(struct super *sp, const char *msg)
@@ -101,7 +105,7 @@ static pid_t start_guest(struct super *sp, char *err)
         close(ready[0]);
         close(go[1]);
         a = (struct sim_guest_args){sp->s, sp->domid, sp->c, sp->restored,
-                                    ready[1], go[0]};
+                                    sp->soft_reset, ready[1], go[0]};
         prctl(PR_SET_NAME, "xltool-guest", 0, 0, 0);
         sim_guest_main(&a);
     }
@@ -237,7 +241,8 @@ static int rename_restart(struct super *sp, struct sim_dom *d, char *err)
         return -1;
     sp->domid = nd.domid;
     if (sim_info_write(sp->s, &nd, err) ||
-        sim_config_store(sp->s, nd.domid, sp->c, err))
+        sim_config_store(sp->s, nd.domid, sp->c, err) ||
+        sim_extra_store(sp->s, nd.domid, &sp->x, err))
         return -1;
     if (sim_path(sp->s, nd.domid, "mem", path, sizeof(path), err))
         return -1;
@@ -259,15 +264,20 @@ fail:
     return -1;
 }
 
+/* The config as hot-plugs and mem-set left it, with its extra. */
 static void reload_config(struct super *sp)
 {
     libxl_domain_config nc;
+    struct cfg_extra nx;
     char err[XT_ERRLEN];
 
     libxl_domain_config_init(&nc);
-    if (sim_config_load(sp->s, sp->domid, &nc, err) == 0) {
+    if (sim_config_load(sp->s, sp->domid, &nc, err) == 0 &&
+        sim_extra_load(sp->s, sp->domid, &nx, err) == 0) {
         libxl_domain_config_dispose(sp->c);
         *sp->c = nc;
+        cfg_extra_dispose(&sp->x);
+        sp->x = nx;
     } else {
         libxl_domain_config_dispose(&nc);
     }
@@ -304,6 +314,13 @@ static enum next apply(struct super *sp, struct sim_dom *d,
         reload_config(sp);
         return rename_restart(sp, d, err) ? NEXT_EXIT : NEXT_RESTART;
     case LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET:
+        /* libxl does it for HVM guests only; xl then destroys. */
+        if (sp->c->c_info.type != LIBXL_DOMAIN_TYPE_HVM) {
+            sim_log(sp->s, "domain %u (%s): soft reset is only supported "
+                    "for HVM guests: destroyed", d->domid, d->name);
+            sim_remove_dom(sp->s, d->domid);
+            return NEXT_EXIT;
+        }
         reload_config(sp);
         return NEXT_SOFT_RESET;
     default:
@@ -369,7 +386,7 @@ static int reopen_disks(struct super *sp)
     sim_fds_close(sp->fds, sp->nfds);
     sp->fds = NULL;
     sp->nfds = 0;
-    if (sim_disks_open(sp->c, &sp->fds, NULL, &sp->nfds, err) == 0)
+    if (sim_disks_open(sp->c, &sp->x, &sp->fds, NULL, &sp->nfds, err) == 0)
         return 0;
     sim_log(sp->s, "%s", err);
     return -1;
@@ -412,6 +429,7 @@ static void supervise(struct super *sp)
         sp->paused = 0;
         if (nx == NEXT_RESTART)
             sp->restored = 0;
+        sp->soft_reset = nx == NEXT_SOFT_RESET;
     }
     mark_crashed(sp);
     for (;;)
@@ -449,8 +467,8 @@ static void become_supervisor(struct sim *s, libxl_domain_config *c,
 static void become_supervisor(struct sim *s, libxl_domain_config *c,
                               struct sim_launch *l, int report_fd)
 {
-    struct super sp = {s, c, l->domid, l->restored, l->paused, report_fd,
-                       l->keep_fds, l->nkeep};
+    struct super sp = {s, c, l->domid, l->restored, l->paused, 0,
+                       report_fd, l->keep_fds, l->nkeep, {NULL, 0}};
     int i;
 
     setsid();
@@ -465,9 +483,14 @@ static void become_supervisor(struct sim *s, libxl_domain_config *c,
     signal(SIGHUP, SIG_IGN);
     signal(SIGINT, SIG_IGN);
     signal(SIGCHLD, SIG_DFL);
+    /* Out of memory here leaves "w!" disks plain "w" on a restart. */
+    if (cfg_extra_copy(&sp.x, l->extra))
+        cfg_extra_init(&sp.x);
     for (i = 0; l->busy && i < l->nkeep && i < c->num_disks; i++)
         if (l->busy[i] && l->keep_fds[i] >= 0)
-            sim_disk_takeover(&c->disks[i], l->keep_fds[i]);
+            sim_disk_takeover(&c->disks[i],
+                              cfg_extra_is_shared(l->extra, c->disks[i].vdev),
+                              l->keep_fds[i]);
     supervise(&sp);
 }
 

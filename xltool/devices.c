@@ -7,43 +7,43 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxlutil.h>
-
+#include "cfg.h"
 #include "xltool.h"
 
 int main_blockattach(int argc, char **argv)
 {
     libxl_device_disk disk;
-    XLU_Config *cfg = NULL;
     char err[XT_ERRLEN];
     struct be *be = NULL;
     uint32_t domid;
-    int opt, rc = EXIT_FAIL;
+    int opt, shared = 0, rc = EXIT_FAIL;
 
     libxl_device_disk_init(&disk);
     SWITCH_FOREACH_OPT(opt, "", NULL, "block-attach", 2) {
     }
-    cfg = xlu_cfg_init(stderr, "command line");
-    if (!cfg)
-        goto out;
-    /* xm's form "file:/img xvdb w" and xl's "file:/img,xvdb,w" both. */
-    if (xlu_disk_parse(cfg, argc - optind - 1,
-                       (const char *const *)argv + optind + 1, &disk)) {
-        xt_err("block-attach: invalid disk specification");
+    /* xm's form "file:/img xvdb w" and xl's "file:/img,xvdb,w" both, and
+     * xm's access "w!". */
+    if (cfg_disk_parse(argc - optind - 1,
+                       (const char *const *)argv + optind + 1, &disk,
+                       &shared, err, sizeof(err))) {
+        xt_err("block-attach: invalid disk specification: %s", err);
         rc = EXIT_USAGE;
         goto out;
     }
     be = xt_backend();
     if (!be || xt_find_domain(be, argv[optind], &domid))
         goto out;
-    if (be->ops->disk_add(be, domid, &disk, err)) {
+    if (shared && !(be->ops->caps & BE_CAP_SHARED_DISKS))
+        xt_warn("disk %s: mode w! (writable, sharing allowed) is not "
+                "honoured by the %s backend: it is attached as w",
+                disk.vdev, be->ops->name);
+    if (be->ops->disk_add(be, domid, &disk, shared ? BE_DISK_SHARED : 0,
+                          err)) {
         xt_err("block-attach: %s", err);
         goto out;
     }
     rc = EXIT_OK;
 out:
-    if (cfg)
-        xlu_cfg_destroy(cfg);
     libxl_device_disk_dispose(&disk);
     core_close(be);
     return rc;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "xltool.h"
 
 /* Quotes a value the way xend's printer did when it holds blanks or
@@ -73,7 +74,16 @@ static void image(libxl_domain_config *c)
     printf("        )\n    )\n");
 }
 
-static void devices(libxl_domain_config *c)
+/* A disk's mode as xm showed it: "w!" for a shared writable one. */
+static const char *disk_mode(const libxl_device_disk *d,
+                             const struct cfg_extra *x)
+{
+    if (!d->readwrite)
+        return "r";
+    return cfg_extra_is_shared(x, d->vdev) ? "w!" : "w";
+}
+
+static void devices(libxl_domain_config *c, const struct cfg_extra *x)
 {
     char buf[64], uname[4200];
     int i;
@@ -87,7 +97,7 @@ static void devices(libxl_domain_config *c)
         printf("    (device\n        (vbd\n");
         kv(3, "uname", uname);
         kv(3, "dev", d->vdev ? d->vdev : "");
-        kv(3, "mode", d->readwrite ? "w" : "r");
+        kv(3, "mode", disk_mode(d, x));
         printf("        )\n    )\n");
     }
     for (i = 0; i < c->num_nics; i++) {
@@ -107,12 +117,17 @@ static void devices(libxl_domain_config *c)
 static void one(struct be *be, const struct be_dominfo *d)
 {
     libxl_domain_config c;
+    struct cfg_extra x;
     char err[XT_ERRLEN], st[7], uuid[40], t[32];
     uint64_t start;
     int have;
 
     libxl_domain_config_init(&c);
+    cfg_extra_init(&x);
     have = d->domid != 0 && be->ops->get_config(be, d->domid, &c, err) == 0;
+    /* Without its extra (x is left empty), a "w!" disk shows as "w". */
+    if (have && be->ops->get_extra)
+        be->ops->get_extra(be, d->domid, &x, err);
     xt_state_xm(d, st);
     snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(d->uuid));
     printf("(domain\n");
@@ -137,10 +152,11 @@ static void one(struct be *be, const struct be_dominfo *d)
         kv(1, "on_reboot", action(c.on_reboot, "restart"));
         kv(1, "on_crash", action(c.on_crash, "destroy"));
         image(&c);
-        devices(&c);
+        devices(&c, &x);
     }
     printf(")\n");
     libxl_domain_config_dispose(&c);
+    cfg_extra_dispose(&x);
 }
 
 int xt_list_sxp(struct be *be, const struct be_dominfo *l, int n)

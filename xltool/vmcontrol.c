@@ -11,7 +11,8 @@
 /* Parses the config named on the command line; prints every diagnostic.
  * Returns 0 when the config is usable. */
 static int load_config(const char *name, int nvars, char **vars,
-                       libxl_domain_config *d_config)
+                       libxl_domain_config *d_config,
+                       struct cfg_extra *extra)
 {
     char err[XT_ERRLEN];
     struct cfg_globals g;
@@ -27,7 +28,7 @@ static int load_config(const char *name, int nvars, char **vars,
     }
     if (cfg_globals_load(&g, NULL, &diags))
         goto out;
-    rc = cfg_parse_file(path, nvars, vars, &g, d_config, &diags);
+    rc = cfg_parse_file(path, nvars, vars, &g, d_config, extra, &diags);
 out:
     cfg_diags_format(&diags, stderr);
     cfg_diags_dispose(&diags);
@@ -49,9 +50,24 @@ static int print_json(libxl_domain_config *d_config)
     return EXIT_OK;
 }
 
+/* What a backend without BE_CAP_SHARED_DISKS does with "w!" disks. */
+static void warn_unshared(const struct be *be, const struct cfg_extra *x)
+{
+    int i;
+
+    if (be->ops->caps & BE_CAP_SHARED_DISKS)
+        return;
+    for (i = 0; i < x->num_shared; i++)
+        xt_warn("disk %s: mode w! (writable, sharing allowed) is not "
+                "honoured by the %s backend: it is attached as w, and "
+                "Xen's block script refuses an image another domain uses",
+                x->shared[i], be->ops->name);
+}
+
 /* Builds the parsed domain on the backend, then attaches its console when
  * asked.  Returns the command's exit status. */
-static int start_domain(libxl_domain_config *d_config, int paused,
+static int start_domain(libxl_domain_config *d_config,
+                        const struct cfg_extra *extra, int paused,
                         int console, int quiet)
 {
     char err[XT_ERRLEN];
@@ -62,8 +78,9 @@ static int start_domain(libxl_domain_config *d_config, int paused,
     be = xt_backend();
     if (!be)
         goto out;
-    if (be->ops->create(be, d_config, paused ? BE_CREATE_PAUSED : 0,
-                        &domid, err)) {
+    warn_unshared(be, extra);
+    if (be->ops->create(be, d_config, extra,
+                        paused ? BE_CREATE_PAUSED : 0, &domid, err)) {
         xt_err("%s", err);
         goto out;
     }
@@ -87,11 +104,13 @@ int main_create(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     libxl_domain_config d_config;
+    struct cfg_extra extra;
     const char *file = NULL;
     int dryrun = 0, paused = 0, console = 0, quiet = 0;
     int opt, rc = EXIT_FAIL;
 
     libxl_domain_config_init(&d_config);
+    cfg_extra_init(&extra);
     SWITCH_FOREACH_OPT(opt, "npcqf:", longopts, "create", 0) {
     case 'n': dryrun = 1; break;
     case 'p': paused = 1; break;
@@ -109,14 +128,16 @@ int main_create(int argc, char **argv)
         }
         file = argv[optind++];
     }
-    if (load_config(file, argc - optind, argv + optind, &d_config))
+    if (load_config(file, argc - optind, argv + optind, &d_config, &extra))
         goto out;
+    /* As xl's: libxl's JSON, which has no place for "w!". */
     if (dryrun) {
         rc = print_json(&d_config);
         goto out;
     }
-    rc = start_domain(&d_config, paused, console, quiet);
+    rc = start_domain(&d_config, &extra, paused, console, quiet);
 out:
     libxl_domain_config_dispose(&d_config);
+    cfg_extra_dispose(&extra);
     return rc;
 }

@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     libxl_domain_config_init(&dc);
     cfg_diags_init(&d);
-    if (cfg_parse_data("fuzz.cfg", text, size, nvars, &var, NULL, &dc,
+    if (cfg_parse_data("fuzz.cfg", text, size, nvars, &var, NULL, &dc, NULL,
                        &d) == 0)
         round_trip(&dc);
     f = open_memstream(&buf, &blen);

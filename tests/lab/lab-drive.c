@@ -84,8 +84,9 @@ static int op_create(int argc, char **argv, int restore)
             rc = die("receive");
             goto out;
         }
-    } else if (be->ops->create(be, &c, argc > 3 ? BE_CREATE_PAUSED : 0,
-                               &domid, err)) {
+    } else if (be->ops->create(be, &c, NULL,
+                               argc > 3 ? BE_CREATE_PAUSED : 0, &domid,
+                               err)) {
         rc = die("create");
         goto out;
     }

@@ -17,42 +17,44 @@
 struct disk_case {
     const char *spec, *pdev, *vdev;
     libxl_disk_format format;
-    int readwrite, cdrom;
+    int readwrite, cdrom, shared;
 };
 
 static void test_disk_forms(void **state)
 {
     static const struct disk_case cases[] = {
         { "file:/i/a.img,xvda,w", "/i/a.img", "xvda",
-          LIBXL_DISK_FORMAT_RAW, 1, 0 },
+          LIBXL_DISK_FORMAT_RAW, 1, 0, 0 },
         { "phy:/dev/vg/b,hda1,r", "/dev/vg/b", "hda1",
-          LIBXL_DISK_FORMAT_RAW, 0, 0 },
+          LIBXL_DISK_FORMAT_RAW, 0, 0, 0 },
         { "tap:aio:/i/c.img,xvdc,w", "/i/c.img", "xvdc",
-          LIBXL_DISK_FORMAT_RAW, 1, 0 },
+          LIBXL_DISK_FORMAT_RAW, 1, 0, 0 },
         { "tap:qcow2:/i/d.qcow2,xvdd,w", "/i/d.qcow2", "xvdd",
-          LIBXL_DISK_FORMAT_QCOW2, 1, 0 },
+          LIBXL_DISK_FORMAT_QCOW2, 1, 0, 0 },
         { "phy:/dev/vg/e,xvde,w!", "/dev/vg/e", "xvde",
-          LIBXL_DISK_FORMAT_RAW, 1, 0 },
+          LIBXL_DISK_FORMAT_RAW, 1, 0, 1 },
         { "file:/iso/f.iso,hdc:cdrom,r", "/iso/f.iso", "hdc",
-          LIBXL_DISK_FORMAT_RAW, 0, 1 },
-        { ",hdd:cdrom,r", "", "hdd", LIBXL_DISK_FORMAT_EMPTY, 0, 1 },
+          LIBXL_DISK_FORMAT_RAW, 0, 1, 0 },
+        { ",hdd:cdrom,r", "", "hdd", LIBXL_DISK_FORMAT_EMPTY, 0, 1, 0 },
         { "/i/g.img,raw,xvdg,rw", "/i/g.img", "xvdg",
-          LIBXL_DISK_FORMAT_RAW, 1, 0 },
+          LIBXL_DISK_FORMAT_RAW, 1, 0, 0 },
         { "format=qcow2,vdev=xvdh,access=ro,target=/i/h.qcow2",
-          "/i/h.qcow2", "xvdh", LIBXL_DISK_FORMAT_QCOW2, 0, 0 },
+          "/i/h.qcow2", "xvdh", LIBXL_DISK_FORMAT_QCOW2, 0, 0, 0 },
         { "vdev=xvdi,access=w!,target=/i/i.img", "/i/i.img", "xvdi",
-          LIBXL_DISK_FORMAT_RAW, 1, 0 },
+          LIBXL_DISK_FORMAT_RAW, 1, 0, 1 },
     };
     libxl_device_disk disk;
     char err[256];
     size_t k;
-    int at;
+    int at, shared;
 
     (void)state;
     for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
         libxl_device_disk_init(&disk);
-        if (cfg_disk_from_spec(cases[k].spec, &disk, err, sizeof(err), &at))
+        if (cfg_disk_from_spec(cases[k].spec, &disk, &shared, err,
+                               sizeof(err), &at))
             fail_msg("%s: %s", cases[k].spec, err);
+        assert_int_equal(shared, cases[k].shared);
         assert_string_equal(disk.pdev_path, cases[k].pdev);
         assert_string_equal(disk.vdev, cases[k].vdev);
         assert_int_equal(disk.format, cases[k].format);
@@ -66,11 +68,11 @@ static void disk_bad(const char *spec, const char *msg, int at_want)
 {
     libxl_device_disk disk;
     char err[256] = "";
-    int at;
+    int at, shared;
 
     libxl_device_disk_init(&disk);
-    assert_int_equal(cfg_disk_from_spec(spec, &disk, err, sizeof(err), &at),
-                     -1);
+    assert_int_equal(cfg_disk_from_spec(spec, &disk, &shared, err,
+                                        sizeof(err), &at), -1);
     if (!strstr(err, msg))
         fail_msg("%s: \"%s\" lacks \"%s\"", spec, err, msg);
     assert_int_equal(at, at_want);
@@ -192,7 +194,8 @@ static int parse(const char *text, libxl_domain_config *dc,
 {
     libxl_domain_config_init(dc);
     cfg_diags_init(d);
-    return cfg_parse_data("t.cfg", text, strlen(text), 0, NULL, NULL, dc, d);
+    return cfg_parse_data("t.cfg", text, strlen(text), 0, NULL, NULL, dc,
+                          NULL, d);
 }
 
 static void test_typed_keys(void **state)
@@ -251,7 +254,7 @@ static void test_examples_imgdir(void **state)
         snprintf(path, sizeof(path), "examples/%s.cfg", ex[k]);
         libxl_domain_config_init(&dc);
         cfg_diags_init(&d);
-        if (cfg_parse_file(path, 2, vars, NULL, &dc, &d) || d.n)
+        if (cfg_parse_file(path, 2, vars, NULL, &dc, NULL, &d) || d.n)
             fail_msg("%s: %d diagnostics", path, d.n);
         for (i = 0; i < dc.num_disks; i++)       /* LVM volumes stay */
             if (strncmp(dc.disks[i].pdev_path, "/dev/", 5))
@@ -296,7 +299,7 @@ static void test_globals(void **state)
     assert_string_equal(g.lockfile, "/run/x.lock");
     libxl_domain_config_init(&dc);
     assert_int_equal(cfg_parse_data("g.cfg", cfg, strlen(cfg), 0, NULL, &g,
-                                    &dc, &d), 0);
+                                    &dc, NULL, &d), 0);
     assert_false(libxl_defbool_val(dc.b_info.claim_mode));
     assert_false(libxl_defbool_val(dc.c_info.run_hotplug_scripts));
     assert_string_equal(dc.nics[0].bridge, "xenbr7");

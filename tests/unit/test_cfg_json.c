@@ -50,7 +50,8 @@ static char *config_json(const char *cfgpath, int nvars, char **vars)
     libxl_domain_config_init(&dc);
     cfg_diags_init(&d);
     cfg_globals_init(&g);
-    assert_int_equal(cfg_parse_file(cfgpath, nvars, vars, &g, &dc, &d), 0);
+    assert_int_equal(cfg_parse_file(cfgpath, nvars, vars, &g, &dc, NULL,
+                                    &d), 0);
     json = cfg_config_to_json(&dc);
     assert_non_null(json);
     libxl_domain_config_dispose(&dc);

@@ -162,6 +162,11 @@ static void make_config(libxl_domain_config *c, const char *name,
     }
 }
 
+static int create_dom(libxl_domain_config *c, uint32_t *domid_r, char *err)
+{
+    return S->be.ops->create(&S->be, c, NULL, 0, domid_r, err);
+}
+
 static void test_create_destroy(void **state)
 {
     char err[XT_ERRLEN], kernel[300], disk[300];
@@ -180,7 +185,7 @@ static void test_create_destroy(void **state)
     fd = open(disk, O_CREAT | O_WRONLY, 0644);
     close(fd);
     make_config(&c, "vm1", kernel, disk);
-    assert_int_equal(S->be.ops->create(&S->be, &c, 0, &domid, err), 0);
+    assert_int_equal(create_dom(&c, &domid, err), 0);
     assert_int_equal(S->be.ops->list(&S->be, &l, &n, err), 0);
     assert_int_equal(n, 2);              /* Domain-0 and vm1 */
     di = core_dominfo_find(l, n, domid);
@@ -191,10 +196,10 @@ static void test_create_destroy(void **state)
 
     /* The same name again, and the same writable disk under another
      * name: both refused, nothing left behind. */
-    assert_int_equal(S->be.ops->create(&S->be, &c, 0, &other, err), -1);
+    assert_int_equal(create_dom(&c, &other, err), -1);
     assert_non_null(strstr(err, "already exists"));
     make_config(&c2, "vm2", kernel, disk);
-    assert_int_equal(S->be.ops->create(&S->be, &c2, 0, &other, err), -1);
+    assert_int_equal(create_dom(&c2, &other, err), -1);
     assert_non_null(strstr(err, "in use by another domain"));
     libxl_domain_config_dispose(&c2);
     assert_int_equal(count_doms(), 1);
@@ -230,18 +235,18 @@ static void test_refused(void **state)
     snprintf(kernel, sizeof(kernel), "%s/vmlinuz", tmp);
     snprintf(missing, sizeof(missing), "%s/nope.img", tmp);
     make_config(&c, "bad", missing, NULL);
-    assert_int_equal(S->be.ops->create(&S->be, &c, 0, &domid, err), -1);
+    assert_int_equal(create_dom(&c, &domid, err), -1);
     assert_non_null(strstr(err, "kernel"));
     libxl_domain_config_dispose(&c);
 
     make_config(&c, "bad", kernel, missing);
-    assert_int_equal(S->be.ops->create(&S->be, &c, 0, &domid, err), -1);
+    assert_int_equal(create_dom(&c, &domid, err), -1);
     assert_non_null(strstr(err, "nope.img"));
     libxl_domain_config_dispose(&c);
 
     make_config(&c, "bad", kernel, NULL);
     c.b_info.max_memkb = c.b_info.target_memkb = 1ull << 40;
-    assert_int_equal(S->be.ops->create(&S->be, &c, 0, &domid, err), -1);
+    assert_int_equal(create_dom(&c, &domid, err), -1);
     assert_non_null(strstr(err, "memory"));
     libxl_domain_config_dispose(&c);
     assert_int_equal(count_doms(), 0);
