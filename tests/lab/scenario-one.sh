@@ -115,6 +115,25 @@ t_pause() {
     wait_until 20 advancing $PV || fail "guest does not run again"
 }
 
+# A hot-plugged disk with xm's mode w!, which libxl cannot express: the
+# warning says it is attached as w; xl sees it; block-detach removes it.
+t_block() {
+    need_cmd block-attach
+    dd if=/dev/zero of="$RUN/extra.img" bs=1M count=4 2>/dev/null
+    "$XLTOOL" block-attach $PV "file:$RUN/extra.img,xvdb,w!" 2>"$RUN/err" ||
+        { cat "$RUN/err"; fail "block-attach"; }
+    cat "$RUN/err"
+    grep -q 'w!.*attached as w' "$RUN/err" || fail "no warning about w!"
+    "$XL" block-list $PV
+    wait_until 30 sh -c "'$XL' block-list $PV | grep -q '^51728 '" ||
+        fail "xl block-list does not show xvdb"
+    "$XLTOOL" block-list $PV | grep -q '^51728 ' ||
+        fail "xltool block-list does not show xvdb"
+    "$XLTOOL" block-detach $PV xvdb || fail "block-detach"
+    wait_until 30 sh -c "! '$XL' block-list $PV | grep -q '^51728 '" ||
+        fail "xvdb is still attached"
+}
+
 t_mem_set() {
     need_cmd mem-set
     "$XLTOOL" mem-set $PV 96m || fail "mem-set"
@@ -216,6 +235,7 @@ if exists $PV; then
     run_test console t_console
     run_test pause-unpause t_pause
     run_test mem-set t_mem_set
+    run_test block-attach-detach t_block
     run_test save-restore t_save_restore
     run_test reboot-restart t_reboot
     run_test shutdown-poweroff t_shutdown
