@@ -63,6 +63,13 @@
 
 #define RELOC_HDR_LEN 8
 #define RELOC_MAX_DATA (256u * 1024u)     /* one DATA message */
+/* What a sender puts in one DATA message: with its header, exactly
+ * RELOC_STREAM_RECORDS full TLS records, so that no message ends in a
+ * short record of its own. */
+#define RELOC_TLS_RECORD 16384u           /* a full TLS record's payload */
+#define RELOC_STREAM_RECORDS 16u
+#define RELOC_STREAM_CHUNK \
+    (RELOC_STREAM_RECORDS * RELOC_TLS_RECORD - RELOC_HDR_LEN)
 #define RELOC_MAX_CTRL (1024u * 1024u)    /* HELLO carries the config */
 #define RELOC_MAX_STR 4096u               /* any string but the config */
 #define RELOC_MAX_NAME 64u                /* domain names */

@@ -30,7 +30,7 @@ void reloc_pipe_grow(int fd)
 static void *send_pump_main(void *arg)
 {
     struct reloc_pump *p = arg;
-    uint8_t *buf = malloc(RELOC_HDR_LEN + RELOC_MAX_DATA);
+    uint8_t *buf = malloc(RELOC_HDR_LEN + RELOC_STREAM_CHUNK);
     ssize_t r;
 
     p->status = -1;
@@ -39,7 +39,7 @@ static void *send_pump_main(void *arg)
         goto out;
     }
     for (;;) {
-        r = read(p->fd, buf + RELOC_HDR_LEN, RELOC_MAX_DATA);
+        r = read(p->fd, buf + RELOC_HDR_LEN, RELOC_STREAM_CHUNK);
         if (r < 0 && errno == EINTR)
             continue;
         if (r < 0) {

@@ -23,8 +23,15 @@
 #include "reloc.h"
 
 #define PSK_MAX 64
-#define TLS_IO_BUF (256 * 1024)
 #define PSK_ID_MAX 128
+/* Bytes a TLS 1.3 record adds to its payload with an AEAD suite: the
+ * 5-byte header, the content type byte and the 16-byte tag. */
+#define TLS_RECORD_OVERHEAD 22
+/* The write buffer holds one whole DATA message as records, so that a
+ * message leaves in one system call (see RELOC_STREAM_CHUNK). */
+#define TLS_WBUF (RELOC_STREAM_RECORDS * (RELOC_TLS_RECORD + \
+                                          TLS_RECORD_OVERHEAD))
+#define TLS_RBUF (256 * 1024)
 
 struct reloc_tls {
     SSL_CTX *ctx;
@@ -218,10 +225,11 @@ int reloc_tls_new(const struct reloc_conf *c, int server,
     SSL_CTX_set_app_data(t->ctx, t);
     /* Session tickets are useless for one-shot connections. */
     SSL_CTX_set_num_tickets(t->ctx, 0);
-    /* Read many records per system call; AES-128 first (cheapest with
-     * AES-NI, still 128-bit security). */
-    SSL_CTX_set_read_ahead(t->ctx, 1);
-    SSL_CTX_set_default_read_buffer_len(t->ctx, TLS_IO_BUF);
+    /* No read_ahead: OpenSSL 3.0 moves whatever is left in its read
+     * buffer to the buffer's start before each record, so a buffer of
+     * many records is copied over and over (8 times the stream with
+     * 256 KiB).  A buffering BIO does the large reads instead (set_bios).
+     * AES-128-GCM first: the cheapest with AES-NI, still 128-bit. */
     SSL_CTX_set_ciphersuites(t->ctx, "TLS_AES_128_GCM_SHA256:"
                              "TLS_AES_256_GCM_SHA384:"
                              "TLS_CHACHA20_POLY1305_SHA256");
@@ -310,24 +318,39 @@ static void linger_close(struct reloc_conn *conn)
         ;
 }
 
-/* The socket for reading; for writing, a buffer in front of it, so that
- * the 16 KiB records of one message leave in one system call.  Writers
- * flush after each message (reloc_conn_write). */
+/* A buffer in front of the socket each way.  Reading: one system call
+ * brings many records, which OpenSSL then takes a header and a body at
+ * a time.  Writing: the records of one message leave in one system call;
+ * writers flush after each message (reloc_conn_write). */
+static BIO *buffered_socket(int fd, int writing)
+{
+    BIO *sock = BIO_new_socket(fd, BIO_NOCLOSE);
+    BIO *buf = BIO_new(BIO_f_buffer());
+    long ok;
+
+    if (!sock || !buf)
+        goto fail;
+    ok = writing ? BIO_set_write_buffer_size(buf, TLS_WBUF)
+                 : BIO_set_read_buffer_size(buf, TLS_RBUF);
+    if (ok != 1)
+        goto fail;
+    return BIO_push(buf, sock);
+fail:
+    BIO_free(sock);
+    BIO_free(buf);
+    return NULL;
+}
+
 static int set_bios(SSL *ssl, int fd)
 {
-    BIO *rb = BIO_new_socket(fd, BIO_NOCLOSE), *wb = NULL, *buf = NULL;
+    BIO *rb = buffered_socket(fd, 0), *wb = buffered_socket(fd, 1);
 
-    if (!rb)
-        return -1;
-    wb = BIO_new_socket(fd, BIO_NOCLOSE);
-    buf = BIO_new(BIO_f_buffer());
-    if (!wb || !buf || BIO_set_write_buffer_size(buf, TLS_IO_BUF) != 1) {
-        BIO_free(rb);
-        BIO_free(wb);
-        BIO_free(buf);
+    if (!rb || !wb) {
+        BIO_free_all(rb);
+        BIO_free_all(wb);
         return -1;
     }
-    SSL_set_bio(ssl, rb, BIO_push(buf, wb));
+    SSL_set_bio(ssl, rb, wb);
     return 0;
 }
 
