@@ -14,13 +14,15 @@ report() {
     [ -d /mnt ] && cp "$RUN/results" /mnt/results 2>/dev/null
 }
 
-# run_test NAME FUNCTION: the function's output goes to the test's log,
-# which is shown on the console (and saved in the share) if it fails.
+# run_test NAME FUNCTION [ARGS...]: the function's output goes to the
+# test's log, which is shown on the console (and saved in the share) if
+# it fails.
 run_test() {
     local name=$1 fn=$2 st log
+    shift 2
     log=$RUN/$(echo "$name" | tr / -).log
     echo "LAB-TEST $name"
-    ( set +e; "$fn" ) >"$log" 2>&1
+    ( set +e; "$fn" "$@" ) >"$log" 2>&1
     st=$?
     if [ $st -eq 0 ]; then
         report "$name" PASS
