@@ -31,6 +31,7 @@ MPVH=mig-pvh MPV=mig-pv
 PVH_IP=10.0.0.11 PV_IP=10.0.0.12
 XLPORT=8003
 ROUNDS=${LAB_ROUNDS:-1}
+PLAIN=${LAB_PLAIN:-0}
 export XLTOOL_BACKEND=libxl
 
 now() { cut -d' ' -f1 /proc/uptime; }
@@ -135,7 +136,7 @@ xl_receiver_stop() {
 # mig_source TEST DOM EXPECT CMD...: DOM runs here and CMD moves it to
 # the peer; EXPECT, unless empty, must be in CMD's output.
 mig_source() {
-    local test=$1 dom=$2 expect=$3 before w t0 t1 st own
+    local test=$1 dom=$2 expect=$3 before w t0 t1 st own parts
     shift 3
     exists "$dom" || fail "$dom is not here: $("$XL" list)"
     before=$(tick_of "$dom")
@@ -149,9 +150,12 @@ mig_source() {
     st=$?
     t1=$(now)
     tr '\r' '\n' <"$RUN/mig.out" | grep -v '^ *$' | tail -n 30
-    own=$(sed -n 's/.*downtime \([0-9.]*\) ms.*/\1/p' "$RUN/mig.out")
+    # xltool --json: its downtime, and the downtime's parts.
+    own=$(sed -n 's/.*"downtime_ms": \([0-9.]*\).*/\1/p' "$RUN/mig.out")
+    parts=$(sed -n 's/.*"last_round_ms": \([0-9.]*\), "restore_ms": \([0-9.]*\), "handover_ms": \([0-9.]*\).*/\1+\2+\3/p' \
+        "$RUN/mig.out")
     say "$test.end" "$st $(echo "$t0 $t1" |
-        awk '{printf "%.1f", $2 - $1}') ${own:--}"
+        awk '{printf "%.1f", $2 - $1}') ${own:--} ${parts:--}"
     [ "$st" -eq 0 ] || fail "exit status $st"
     [ -z "$expect" ] || grep -q "$expect" "$RUN/mig.out" ||
         fail "'$expect' is not in the output"
@@ -164,7 +168,7 @@ mig_source() {
 # reloc (xltool's relocation server), reloc-xl (the same, spoken to in
 # xl's protocol) or xl (xl migrate-receive behind socat).
 mig_dest() {
-    local test=$1 dom=$2 ip=$3 label=$4 recv=$5 before end st secs own
+    local test=$1 dom=$2 ip=$3 label=$4 recv=$5 before end st secs own parts
     local gap mark
     before=$(hear "$test.begin" 900) || fail "no word from the source"
     case $before in
@@ -181,7 +185,7 @@ mig_dest() {
     end=$(hear "$test.end" 900) || fail "the source did not finish"
     # shellcheck disable=SC2086
     set -- $end
-    st=$1 secs=$2 own=$3
+    st=$1 secs=$2 own=$3 parts=$4
     [ "$st" = 0 ] || fail "the migration failed at the source (exit $st)"
     exists "$dom" || fail "$dom is not here: $("$XL" list)"
     gone "$dom--incoming" || fail "$dom--incoming is left here"
@@ -194,9 +198,9 @@ mig_dest() {
     watch_stop
     gap=$(ping_gap)
     echo "took $secs s; longest gap between ping replies $gap s;" \
-         "the tool's own downtime figure: $own ms"
-    printf '%s|%s|%s|%s|%s|%s\n' "$label" "$PEER->$ROLE" "$secs" "$gap" \
-        "$own" "$test" >>/mnt/bench
+         "the tool's own downtime figure: $own ms ($parts)"
+    printf '%s|%s|%s|%s|%s|%s|%s\n' "$label" "$PEER->$ROLE" "$secs" "$gap" \
+        "$own" "$test" "$parts" >>/mnt/bench
     "$XL" list
     case $recv in
     reloc) tail -n +"$((mark + 1))" "$RUN/reloc.log" |
@@ -356,9 +360,15 @@ r=1
 while [ $r -le "$ROUNDS" ]; do
     s=; [ "$ROUNDS" -gt 1 ] && s=-$r
     mig pvh-live-a-b$s a b $MPVH $PVH_IP "xltool migrate -l (TLS)" reloc "" \
-        "$XLTOOL" migrate -l $MPVH $IP_B
+        "$XLTOOL" migrate -l --json $MPVH $IP_B
     mig pvh-live-b-a$s b a $MPVH $PVH_IP "xltool migrate -l (TLS)" reloc "" \
-        "$XLTOOL" migrate -l $MPVH $IP_A
+        "$XLTOOL" migrate -l --json $MPVH $IP_A
+    if [ "$PLAIN" = 1 ]; then
+        mig pvh-plain-a-b$s a b $MPVH $PVH_IP "xltool migrate -l --plain" \
+            reloc "" "$XLTOOL" migrate -l --plain --json $MPVH $IP_B
+        mig pvh-plain-b-a$s b a $MPVH $PVH_IP "xltool migrate -l --plain" \
+            reloc "" "$XLTOOL" migrate -l --plain --json $MPVH $IP_A
+    fi
     mig pvh-xl-xl-a-b$s a b $MPVH $PVH_IP "xl migrate (to xl)" xl "" \
         $XLB "socat - TCP:$IP_B:$XLPORT #" $MPVH $IP_B
     mig pvh-xl-xltool-b-a$s b a $MPVH $PVH_IP "xl migrate (to xltool)" \
@@ -372,9 +382,10 @@ a) run_test two/pv-live-refused/source t_pv_refused
 b) run_test two/pv-live-refused/dest t_pv_refused_dest ;;
 esac
 mig pv-stop-copy-a-b a b $MPV $PV_IP "xltool migrate (TLS)" reloc "" \
-    "$XLTOOL" migrate $MPV $IP_B
+    "$XLTOOL" migrate --json $MPV $IP_B
 mig pv-plain-to-xl-b-a b a $MPV $PV_IP "xltool migrate --plain (to xl)" xl \
-    "hung up on the preflight" "$XLTOOL" migrate --plain -p $XLPORT $MPV $IP_A
+    "hung up on the preflight" \
+    "$XLTOOL" migrate --plain --json -p $XLPORT $MPV $IP_A
 
 [ "$ROLE" = a ] && run_test two/a/destroy t_destroy
 run_test "two/$ROLE/no-leftovers" t_no_leftovers
