@@ -626,6 +626,9 @@ int sim_host_info(struct be *be, libxl_physinfo *phys,
         phys->nr_nodes = 1;
         phys->cap_hvm = 1;
         phys->cap_pv = 1;
+        /* Every simulated domain can be sent live. */
+        phys->cap_hap = 1;
+        phys->cap_shadow = 1;
     }
     if (ver) {
         ver->xen_version_major = 4;

@@ -103,6 +103,7 @@ static int domain_facts(struct mig *m, char *err)
         goto out;
     }
     snprintf(m->name, sizeof(m->name), "%s", list[i].name);
+    m->type = list[i].type;
     snprintf(m->away, sizeof(m->away), "%s%s", m->name, RELOC_AWAY_SUFFIX);
     snprintf(m->uuid, sizeof(m->uuid), LIBXL_UUID_FMT,
              LIBXL_UUID_BYTES(list[i].uuid));
@@ -121,6 +122,43 @@ out:
     return rc;
 }
 
+int reloc_live_check(const char *name, libxl_domain_type type,
+                     const libxl_physinfo *phys, char *err)
+{
+    if (type == LIBXL_DOMAIN_TYPE_PV) {
+        if (phys->cap_shadow)
+            return 0;
+        snprintf(err, XT_ERRLEN, "live migration of PV guests needs shadow "
+                 "paging, which this hypervisor lacks; %s is untouched: "
+                 "migrate it without -l", name);
+        return -1;
+    }
+    if (phys->cap_hap || phys->cap_shadow)
+        return 0;
+    snprintf(err, XT_ERRLEN, "live migration needs HAP or shadow paging, "
+             "which this hypervisor lacks; %s is untouched: migrate it "
+             "without -l", name);
+    return -1;
+}
+
+/* Before anything is suspended: can this host send the domain live? */
+static int live_possible(struct mig *m, char *err)
+{
+    libxl_physinfo phys;
+    libxl_version_info ver;
+    int rc = -1;
+
+    libxl_physinfo_init(&phys);
+    libxl_version_info_init(&ver);
+    if (m->be->ops->host_info(m->be, &phys, &ver, err) == 0)
+        rc = reloc_live_check(m->name, m->type, &phys, err);
+    libxl_version_info_dispose(&ver);
+    libxl_physinfo_dispose(&phys);
+    return rc;
+}
+
+/* 0: accepted; -1: refused or failed; 1: a --plain peer hung up on the
+ * HELLO without answering. */
 static int preflight(struct mig *m, char *err)
 {
     struct reloc_hello h = {
@@ -137,8 +175,16 @@ static int preflight(struct mig *m, char *err)
     int rc = -1;
 
     if (reloc_hello_encode(&b, &h, err) ||
-        reloc_msg_send(&m->conn, &b, err) ||
-        reloc_msg_recv(&m->conn, &msg, err))
+        reloc_msg_send(&m->conn, &b, err))
+        goto out;
+    /* A relocation server answers HELLO, if only to refuse it. */
+    if (m->a->plain) {
+        rc = reloc_net_hung_up(m->conn.fd, "the answer to HELLO", err);
+        if (rc)
+            goto out;
+        rc = -1;
+    }
+    if (reloc_msg_recv(&m->conn, &msg, err))
         goto out;
     if (msg.type == RELOC_ACCEPT && msg.len == 0) {
         rc = 0;
@@ -366,15 +412,44 @@ static int handover(struct mig *m, char *err)
     return reloc_client_finish(m, where, err);
 }
 
+/*
+ * xl migrate-receive behind a plain TCP listener sends the same banner as
+ * a relocation server, reads the HELLO as a save file with a bad magic
+ * number and exits without a word.  A --plain peer that hangs up on the
+ * HELLO is taken for one: nothing has been done to the domain yet, so the
+ * client says so and starts again in xl's protocol, which has no
+ * preflight.  A relocation server always answers HELLO (with REFUSE when
+ * plain transfers are not allowed), so it never gets here.
+ */
+static int xl_fallback(struct mig *m, char *err)
+{
+    char msg[XT_ERRLEN];
+
+    reloc_conn_close(&m->conn);
+    if (m->a->notice) {
+        snprintf(msg, sizeof(msg), "%.200s port %d hung up on the "
+                 "preflight without an answer: taking it for xl "
+                 "migrate-receive and sending %s in xl's protocol (no "
+                 "preflight)", m->a->host, m->a->port, m->name);
+        m->a->notice(msg, m->a->opaque);
+    }
+    return reloc_migrate_xl_tcp(m, err);
+}
+
 static int migrate_framed(struct mig *m, char *err)
 {
     char e2[XT_ERRLEN];
+    int rc;
 
     if (!m->a->plain && reloc_tls_new(m->c, 0, &m->tls, err))
         return -1;
     if (reloc_client_connect(m->c, m->a->host, m->a->port, m->a->plain,
-                             m->tls, &m->conn, err) ||
-        preflight(m, err))
+                             m->tls, &m->conn, err))
+        return -1;
+    rc = preflight(m, err);
+    if (rc > 0)
+        return xl_fallback(m, err);
+    if (rc < 0)
         return -1;
     if (reloc_guard_start(m, err))
         return -1;
@@ -414,6 +489,8 @@ int reloc_migrate(struct be *be, const struct reloc_conf *c,
     m.guard_pid = -1;
     m.t0 = reloc_now();
     rc = domain_facts(&m, err);
+    if (!rc && a->live)
+        rc = live_possible(&m, err);
     if (!rc)
         rc = a->rune ? reloc_migrate_xl(&m, err) : migrate_framed(&m, err);
     reloc_guard_stop(&m);

@@ -17,6 +17,7 @@ struct mig {
     const struct reloc_migrate_args *a;
     struct reloc_result *r;
     uint32_t domid;
+    libxl_domain_type type;
     char name[RELOC_MAX_NAME + 1];
     char away[RELOC_MAX_NAME + 32];
     char uuid[40];
@@ -47,7 +48,10 @@ int reloc_client_finish(struct mig *m, int where, char *err);
 int reloc_resolve(const struct reloc_conf *c, const char *host, int port,
                   int plain, struct reloc_tls *tls, const char *name,
                   const char *uuid, char *err);
+/* xl's protocol through the command a->rune, or over a TCP connection
+ * to a->host and a->port. */
 int reloc_migrate_xl(struct mig *m, char *err);
+int reloc_migrate_xl_tcp(struct mig *m, char *err);
 
 /* The guardian: a process that undoes the migration if this one dies.
  * Phases told to it: 'S' sending, 'G' permission given, 'D' done. */

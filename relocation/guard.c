@@ -1,6 +1,7 @@
 /*
  * guard.c - what keeps a migration safe when the source's process dies,
- * and the source side of xl's protocol.
+ * and the source side of xl's protocol (through a command, as xl runs
+ * ssh, or over a plain TCP connection).
  *
  * The guardian is a small process forked once the destination has
  * accepted the domain.  The migrating process tells it through a pipe
@@ -250,34 +251,54 @@ static int xl_handover(struct mig *m, int sfd, int rfd, char *err)
     return reloc_client_finish(m, 0, err);
 }
 
-int reloc_migrate_xl(struct mig *m, char *err)
+/* Banner, stream, ready, permission and report over sfd and rfd. */
+static int xl_transfer(struct mig *m, int sfd, int rfd, char *err)
 {
-    int sfd = -1, rfd = -1, rc = -1, status;
-    pid_t pid;
-
-    pid = spawn_rune(m->a->rune, &sfd, &rfd, err);
-    if (pid < 0)
-        return -1;
     if (xl_expect(m, rfd, RELOC_XL_BANNER, sizeof(RELOC_XL_BANNER) - 1,
                   "banner", err) ||
         reloc_guard_start(m, err))
-        goto out;
+        return -1;
     if (reloc_client_send(m, sfd, err)) {
         reloc_client_undo(m, 0);
-        goto out;
+        return -1;
     }
     m->t_sent = reloc_now();
     if (xl_expect(m, rfd, RELOC_XL_READY, sizeof(RELOC_XL_READY),
                   "ready message", err)) {
         reloc_client_undo(m, 0);
-        goto out;
+        return -1;
     }
     m->t_ready = reloc_now();
-    rc = xl_handover(m, sfd, rfd, err);
-out:
+    return xl_handover(m, sfd, rfd, err);
+}
+
+int reloc_migrate_xl(struct mig *m, char *err)
+{
+    int sfd = -1, rfd = -1, rc, status;
+    pid_t pid;
+
+    pid = spawn_rune(m->a->rune, &sfd, &rfd, err);
+    if (pid < 0)
+        return -1;
+    rc = xl_transfer(m, sfd, rfd, err);
     close(sfd);
     close(rfd);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
+    return rc;
+}
+
+int reloc_migrate_xl_tcp(struct mig *m, char *err)
+{
+    int fd = -1, rc = -1;
+
+    if (reloc_net_connect(m->a->host, m->a->port, m->c->io_timeout, &fd,
+                          err) ||
+        reloc_net_set_timeouts(fd, m->c->io_timeout, err))
+        goto out;
+    rc = xl_transfer(m, fd, fd, err);
+out:
+    if (fd >= 0)
+        close(fd);
     return rc;
 }

@@ -209,6 +209,24 @@ int reloc_net_read(int fd, void *buf, size_t n, const char *what, char *err)
     return 0;
 }
 
+int reloc_net_hung_up(int fd, const char *what, char *err)
+{
+    char c;
+    ssize_t r;
+
+    do
+        r = recv(fd, &c, 1, MSG_PEEK);
+    while (r < 0 && errno == EINTR);
+    if (r == 1)
+        return 0;
+    /* A peer that exits with our bytes unread resets the connection. */
+    if (r == 0 || errno == ECONNRESET)
+        return 1;
+    snprintf(err, XT_ERRLEN, "reading %s: %s", what,
+             errno == EAGAIN ? "timed out" : strerror(errno));
+    return -1;
+}
+
 int reloc_net_write(int fd, const void *buf, size_t n, const char *what,
                     char *err)
 {

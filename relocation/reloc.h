@@ -66,6 +66,10 @@ int reloc_net_read(int fd, void *buf, size_t n, const char *what,
                    char *err);
 int reloc_net_write(int fd, const void *buf, size_t n, const char *what,
                     char *err);
+/* Waits (within the socket's timeout) for the first byte of an answer
+ * without taking it: 0 when it is there, 1 when the peer closed or reset
+ * the connection before sending any, -1 on any other failure. */
+int reloc_net_hung_up(int fd, const char *what, char *err);
 /* The same, for fds without socket timeouts (pipes): gives up after
  * timeout_s seconds without data. */
 int reloc_net_read_timed(int fd, void *buf, size_t n, int timeout_s,
@@ -181,16 +185,21 @@ struct reloc_progress {
     double elapsed_s;
 };
 typedef void reloc_progress_fn(const struct reloc_progress *p, void *opaque);
+/* Something the user should know that is not an error, told once. */
+typedef void reloc_notice_fn(const char *msg, void *opaque);
 
 struct reloc_migrate_args {
     const char *domain;          /* name, domid or UUID */
     const char *host;
     int port;
     int live;
-    int plain;                   /* framed protocol without TLS */
+    int plain;                   /* no TLS: the framed protocol, or xl's
+                                    with a peer that is not a relocation
+                                    server (see client.c) */
     const char *rune;            /* non-NULL: xl dialect over this command */
     reloc_progress_fn *progress;
-    void *opaque;
+    reloc_notice_fn *notice;
+    void *opaque;                /* for progress and notice */
 };
 
 struct reloc_result {
@@ -203,6 +212,16 @@ struct reloc_result {
     int rounds;
     uint32_t dest_domid;
 };
+
+/*
+ * Whether a domain of this type can be sent live from a host with these
+ * capabilities: a live send tracks the pages the guest dirties
+ * (log-dirty mode), which Xen does with shadow paging for PV guests and
+ * with HAP or shadow paging for HVM and PVH ones.  -1 with a message
+ * naming the domain when it cannot.
+ */
+int reloc_live_check(const char *name, libxl_domain_type type,
+                     const libxl_physinfo *phys, char *err);
 
 int reloc_migrate(struct be *be, const struct reloc_conf *c,
                   const struct reloc_migrate_args *a, struct reloc_result *r,

@@ -137,6 +137,17 @@ static void show_progress(const struct reloc_progress *p, void *opaque)
     ps->shown = 1;
 }
 
+static void show_notice(const char *msg, void *opaque)
+{
+    struct progress_state *ps = opaque;
+
+    if (ps->shown) {
+        fputc('\n', stderr);
+        ps->shown = 0;
+    }
+    fprintf(stderr, "%s: %s\n", xt_progname, msg);
+}
+
 static void print_result(const char *dom, const char *host,
                          const struct reloc_result *r, int json)
 {
@@ -214,6 +225,7 @@ int main_migrate(int argc, char **argv)
     }
     a.rune = rune;
     a.progress = show_progress;
+    a.notice = show_notice;
     a.opaque = &ps;
     signal(SIGPIPE, SIG_IGN);
     be = xt_backend();

@@ -14,13 +14,15 @@ report() {
     [ -d /mnt ] && cp "$RUN/results" /mnt/results 2>/dev/null
 }
 
-# run_test NAME FUNCTION: the function's output goes to the test's log,
-# which is shown on the console (and saved in the share) if it fails.
+# run_test NAME FUNCTION [ARGS...]: the function's output goes to the
+# test's log, which is shown on the console (and saved in the share) if
+# it fails.
 run_test() {
     local name=$1 fn=$2 st log
+    shift 2
     log=$RUN/$(echo "$name" | tr / -).log
     echo "LAB-TEST $name"
-    ( set +e; "$fn" ) >"$log" 2>&1
+    ( set +e; "$fn" "$@" ) >"$log" 2>&1
     st=$?
     if [ $st -eq 0 ]; then
         report "$name" PASS
@@ -67,6 +69,22 @@ last_tick() {
 ticking() { [ "$(count_in "$1" GUEST-TICK)" -gt 0 ]; }
 # state_of NAME: the State column of xl list.
 state_of() { "$XL" list "$1" 2>/dev/null | awk 'NR == 2 {print $5}'; }
+
+# The bridge the guests' vifs use, made by xltool itself; with a NIC,
+# the NIC becomes its port and gives it its addresses.
+t_bridge() {
+    "$XLTOOL" bridge create xenbr0 ${1:+--enslave "$1"} ||
+        fail "bridge create xenbr0${1:+ --enslave $1}"
+    [ -d /sys/class/net/xenbr0/bridge ] || fail "xenbr0 is not a bridge"
+    ip link show xenbr0 | grep -q '[<,]UP[,>]' || fail "xenbr0 is not up"
+    "$XLTOOL" bridge list | tee "$RUN/brlist"
+    grep -q '^xenbr0' "$RUN/brlist" || fail "bridge list does not show it"
+    if [ -n "${1:-}" ]; then
+        [ -d "/sys/class/net/xenbr0/brif/$1" ] || fail "$1 is not a port"
+        ip addr show dev xenbr0 | grep -q "inet " ||
+            fail "xenbr0 did not take $1's address"
+    fi
+}
 
 # The guests of the scenarios and their configs.
 PV=lab-pv

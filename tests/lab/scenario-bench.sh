@@ -92,7 +92,8 @@ scale_cleanup() {
     done
 }
 
-ip link add xenbr0 type bridge && ip link set xenbr0 up
+( t_bridge ) >"$RUN/bridge.log" 2>&1 ||
+    { cat "$RUN/bridge.log"; report bench/bridge FAIL "$(tail -n 1 "$RUN/bridge.log")"; }
 write_configs
 export XLTOOL_BACKEND=libxl
 if bench >"$RUN/bench.log" 2>&1; then

@@ -223,9 +223,9 @@ t_no_leftovers() {
     [ "$("$XL" list | wc -l)" -eq 2 ] || fail "domains left: $("$XL" list)"
 }
 
-ip link add xenbr0 type bridge && ip link set xenbr0 up
 write_configs
 export XLTOOL_BACKEND=libxl
+run_test bridge-create t_bridge
 . /lab/scenario-backend.sh
 run_test dryrun-vs-xl t_dryrun
 run_test create-pv t_create_pv

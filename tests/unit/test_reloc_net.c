@@ -153,6 +153,39 @@ static void test_silent_peer(void **state)
     reloc_conn_close(&cb);
 }
 
+/* How a --plain client tells xl migrate-receive, which exits on the
+ * preflight's HELLO without a word, from a server that answers. */
+static void test_hung_up(void **state)
+{
+    char err[XT_ERRLEN], c;
+    int a, b;
+
+    (void)state;
+    tcp_pair(&a, &b);
+    assert_int_equal(reloc_net_set_timeouts(b, 1, err), 0);
+    /* Silence is not hanging up: it times out. */
+    assert_int_equal(reloc_net_hung_up(b, "answer", err), -1);
+    assert_non_null(strstr(err, "timed out"));
+    /* An answer is there, and still there to be read. */
+    assert_int_equal(write(a, "A", 1), 1);
+    assert_int_equal(reloc_net_hung_up(b, "answer", err), 0);
+    assert_int_equal(read(b, &c, 1), 1);
+    assert_int_equal(c, 'A');
+    /* End of file before any byte. */
+    close(a);
+    assert_int_equal(reloc_net_hung_up(b, "answer", err), 1);
+    close(b);
+
+    /* The peer exits leaving our bytes unread: its kernel resets. */
+    tcp_pair(&a, &b);
+    assert_int_equal(reloc_net_set_timeouts(b, 1, err), 0);
+    assert_int_equal(write(b, "HELLO", 5), 5);
+    usleep(100000);
+    close(a);
+    assert_int_equal(reloc_net_hung_up(b, "answer", err), 1);
+    close(b);
+}
+
 static void test_connect_refused(void **state)
 {
     struct sockaddr_in sin;
@@ -181,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_hostile_length),
         cmocka_unit_test(test_truncated_payload),
         cmocka_unit_test(test_silent_peer),
+        cmocka_unit_test(test_hung_up),
         cmocka_unit_test(test_connect_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
