@@ -50,6 +50,13 @@
  *
  * S answers RESOLVE only while holding the per-domain lock that the
  * transfer holds, so the answer can never race with the transfer.
+ *
+ * xl migrate-receive behind a plain TCP listener sends the same banner,
+ * but reads a plain HELLO as a save file with a bad magic number and
+ * exits without a word, where S always answers HELLO.  A plain client
+ * whose HELLO meets a closed connection (end of file or reset, before
+ * any byte of answer) has touched nothing yet: it connects again and
+ * speaks xl's protocol (client.c).
  */
 #ifndef XLTOOL_RELOC_PROTO_H
 #define XLTOOL_RELOC_PROTO_H
