@@ -272,9 +272,24 @@ static int xl_transfer(struct mig *m, int sfd, int rfd, char *err)
     return xl_handover(m, sfd, rfd, err);
 }
 
+/* A failure says how the receiving command ended, if it failed too
+ * (ssh's 255 for a refused login, say). */
+static void rune_status(char *err, int status)
+{
+    char e[XT_ERRLEN];
+
+    snprintf(e, sizeof(e), "%s", err);
+    if (WIFSIGNALED(status))
+        snprintf(err, XT_ERRLEN, "%.400s (the receiving command was "
+                 "killed by signal %d)", e, WTERMSIG(status));
+    else if (WIFEXITED(status) && WEXITSTATUS(status))
+        snprintf(err, XT_ERRLEN, "%.400s (the receiving command failed "
+                 "with exit code %d)", e, WEXITSTATUS(status));
+}
+
 int reloc_migrate_xl(struct mig *m, char *err)
 {
-    int sfd = -1, rfd = -1, rc, status;
+    int sfd = -1, rfd = -1, rc, status = 0;
     pid_t pid;
 
     pid = spawn_rune(m->a->rune, &sfd, &rfd, err);
@@ -285,6 +300,8 @@ int reloc_migrate_xl(struct mig *m, char *err)
     close(rfd);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
+    if (rc)
+        rune_status(err, status);
     return rc;
 }
 

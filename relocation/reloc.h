@@ -168,7 +168,9 @@ void reloc_server_free(struct reloc_server *srv);
 int reloc_preflight(struct be *be, const char *backend, const char *name,
                     const char *config_json, char *err);
 /* Serves one migration in xl's protocol on fds, as "xl migrate-receive"
- * does on stdin and stdout, banner first. */
+ * does on stdin and stdout, banner first.  The transfer runs in a child
+ * process; if that dies in the middle of it, this one removes the
+ * half-restored copy it left. */
 int reloc_xl_receive(const struct reloc_conf *c, int recv_fd, int send_fd,
                      reloc_log_fn *log, void *opaque);
 

@@ -27,10 +27,7 @@
 struct child {
     pid_t pid;
     int fd;                      /* status pipe, read end */
-    char state;                  /* 0, 'I', 'R' or 'C' */
-    char name[RELOC_MAX_NAME + 1];
-    char line[RELOC_MAX_NAME + 8];
-    size_t len;
+    struct reloc_watch w;
 };
 
 struct reloc_server {
@@ -430,60 +427,6 @@ static void child_main(struct reloc_server *srv, int cfd, int status_fd)
 
 /* ---- the parent: accepting, reaping, cleaning up after the dead ---- */
 
-static void kid_read(struct child *k)
-{
-    char buf[128];
-    ssize_t r;
-    size_t i;
-
-    while ((r = read(k->fd, buf, sizeof(buf))) > 0) {
-        for (i = 0; i < (size_t)r; i++) {
-            if (buf[i] != '\n') {
-                if (k->len < sizeof(k->line) - 1)
-                    k->line[k->len++] = buf[i];
-                continue;
-            }
-            k->line[k->len] = '\0';
-            if (k->line[0] == 'I' && k->line[1] == ' ' &&
-                reloc_name_valid(k->line + 2)) {
-                snprintf(k->name, sizeof(k->name), "%s", k->line + 2);
-                k->state = 'I';
-            } else if (k->line[0] == 'R' || k->line[0] == 'C') {
-                k->state = k->line[0];
-            }
-            k->len = 0;
-        }
-    }
-}
-
-/* The connection's process died in the middle of a transfer: remove the
- * copy it left, under the domain's lock. */
-static void kid_cleanup(struct reloc_server *srv, struct child *k)
-{
-    char err[XT_ERRLEN];
-    struct be *be = NULL;
-    int lock = -1, fallback, where;
-
-    srv_log(srv, LOG_WARNING, "the transfer of %s (process %ld) died; "
-            "cleaning up", k->name, (long)k->pid);
-    if (core_open(&be, &fallback, err) ||
-        reloc_lock_domain(srv->conf->state_dir, k->name, 1, &lock, err)) {
-        srv_log(srv, LOG_ERR, "%s: %s", k->name, err);
-        goto out;
-    }
-    where = reloc_settle(be, k->name, err);
-    if (where < 0)
-        srv_log(srv, LOG_ERR, "%s: %s", k->name, err);
-    else
-        srv_log(srv, LOG_INFO, "%s: %s", k->name,
-                where ? "the domain runs here" : "no copy left here");
-out:
-    if (lock >= 0)
-        close(lock);
-    if (be)
-        core_close(be);
-}
-
 static void reap(struct reloc_server *srv)
 {
     int status, i;
@@ -494,15 +437,15 @@ static void reap(struct reloc_server *srv)
             ;
         if (i == srv->nkids)
             continue;
-        kid_read(&srv->kids[i]);
+        reloc_watch_read(&srv->kids[i].w, srv->kids[i].fd);
         if (WIFSIGNALED(status))
             srv_log(srv, LOG_WARNING, "connection process %ld killed by "
                     "signal %d", (long)pid, WTERMSIG(status));
         else if (WEXITSTATUS(status) > 1)
             srv_log(srv, LOG_WARNING, "connection process %ld exited with "
                     "status %d", (long)pid, WEXITSTATUS(status));
-        if (srv->kids[i].state == 'I' || srv->kids[i].state == 'R')
-            kid_cleanup(srv, &srv->kids[i]);
+        reloc_watch_reap(&srv->kids[i].w, srv->conf, (long)pid, srv->log,
+                         srv->opaque);
         close(srv->kids[i].fd);
         srv->kids[i] = srv->kids[--srv->nkids];
     }
@@ -589,7 +532,7 @@ int reloc_server_run(struct reloc_server *srv, char *err)
         }
         for (i = 0; n > 0 && i < srv->nkids; i++)
             if (pfd[1 + i].revents)
-                kid_read(&srv->kids[i]);
+                reloc_watch_read(&srv->kids[i].w, srv->kids[i].fd);
         reap(srv);
         if (n > 0 && (pfd[0].revents & POLLIN) && !stop_requested)
             accept_one(srv);

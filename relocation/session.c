@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -308,8 +309,83 @@ out:
     return rc;
 }
 
-int reloc_xl_receive(const struct reloc_conf *c, int recv_fd, int send_fd,
-                     reloc_log_fn *log, void *opaque)
+/* ---- watching a receiving process ---- */
+
+void reloc_watch_read(struct reloc_watch *w, int fd)
+{
+    char buf[128];
+    ssize_t r;
+    size_t i;
+
+    while ((r = read(fd, buf, sizeof(buf))) > 0) {
+        for (i = 0; i < (size_t)r; i++) {
+            if (buf[i] != '\n') {
+                if (w->len < sizeof(w->line) - 1)
+                    w->line[w->len++] = buf[i];
+                continue;
+            }
+            w->line[w->len] = '\0';
+            if (w->line[0] == 'I' && w->line[1] == ' ' &&
+                reloc_name_valid(w->line + 2)) {
+                snprintf(w->name, sizeof(w->name), "%s", w->line + 2);
+                w->state = 'I';
+            } else if (w->line[0] == 'R' || w->line[0] == 'C') {
+                w->state = w->line[0];
+            }
+            w->len = 0;
+        }
+    }
+}
+
+static void wlog(reloc_log_fn *log, void *opaque, int prio,
+                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void wlog(reloc_log_fn *log, void *opaque, int prio,
+                 const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    log(prio, msg, opaque);
+}
+
+void reloc_watch_reap(struct reloc_watch *w, const struct reloc_conf *c,
+                      long pid, reloc_log_fn *log, void *opaque)
+{
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    int lock = -1, fallback, where;
+
+    if (w->state != 'I' && w->state != 'R')
+        return;
+    wlog(log, opaque, LOG_WARNING, "the transfer of %s (process %ld) "
+         "died; cleaning up", w->name, pid);
+    if (core_open(&be, &fallback, err) ||
+        reloc_lock_domain(c->state_dir, w->name, 1, &lock, err)) {
+        wlog(log, opaque, LOG_ERR, "%s: %s", w->name, err);
+        goto out;
+    }
+    where = reloc_settle(be, w->name, err);
+    if (where < 0)
+        wlog(log, opaque, LOG_ERR, "%s: %s", w->name, err);
+    else
+        wlog(log, opaque, LOG_INFO, "%s: %s", w->name,
+             where ? "the domain runs here" : "no copy left here");
+    w->state = 'C';
+out:
+    if (lock >= 0)
+        close(lock);
+    if (be)
+        core_close(be);
+}
+
+/* ---- xl's receiver on a pipe or socket pair ---- */
+
+static int xl_receive_here(const struct reloc_conf *c, int recv_fd,
+                           int send_fd, int status_fd, reloc_log_fn *log,
+                           void *opaque)
 {
     struct reloc_session s;
     int rc;
@@ -317,7 +393,7 @@ int reloc_xl_receive(const struct reloc_conf *c, int recv_fd, int send_fd,
     memset(&s, 0, sizeof(s));
     s.conf = c;
     s.conn.fd = -1;
-    s.status_fd = -1;
+    s.status_fd = status_fd;
     s.lock_fd = -1;
     s.log = log;
     s.opaque = opaque;
@@ -328,4 +404,50 @@ int reloc_xl_receive(const struct reloc_conf *c, int recv_fd, int send_fd,
     if (s.lock_fd >= 0)
         close(s.lock_fd);
     return rc;
+}
+
+/*
+ * The transfer runs in a child process; this one waits for it and, if it
+ * died in the middle of a transfer (killed, say), removes the copy it
+ * left, as the relocation server does for its connections.  The child
+ * exits (a library that forks has no caller to return to there), like
+ * the server's connection processes.
+ */
+int reloc_xl_receive(const struct reloc_conf *c, int recv_fd, int send_fd,
+                     reloc_log_fn *log, void *opaque)
+{
+    struct reloc_watch w = { 0 };
+    int sp[2], status = 0, rc;
+    pid_t pid;
+
+    if (pipe2(sp, O_CLOEXEC)) {
+        wlog(log, opaque, LOG_ERR, "pipe: %s", strerror(errno));
+        return -1;
+    }
+    pid = fork();
+    if (pid < 0) {
+        wlog(log, opaque, LOG_ERR, "fork: %s", strerror(errno));
+        close(sp[0]);
+        close(sp[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(sp[0]);
+        rc = xl_receive_here(c, recv_fd, send_fd, sp[1], log, opaque);
+        close(sp[1]);
+        exit(rc ? 1 : 0);
+    }
+    close(sp[1]);
+    /* Waiting on the process, not on the pipe: a guest the child
+     * started must not keep this one waiting. */
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    fcntl(sp[0], F_SETFL, O_NONBLOCK);
+    reloc_watch_read(&w, sp[0]);
+    close(sp[0]);
+    if (WIFSIGNALED(status))
+        wlog(log, opaque, LOG_WARNING, "receiving process %ld killed by "
+             "signal %d", (long)pid, WTERMSIG(status));
+    reloc_watch_reap(&w, c, (long)pid, log, opaque);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }

@@ -30,12 +30,13 @@ static int load_conf(struct reloc_conf *c)
 
 static int log_stderr = 1;
 
+/* opaque: the command that logs (relocation-server by default). */
 static void server_log(int prio, const char *msg, void *opaque)
 {
-    (void)opaque;
     syslog(prio, "%s", msg);
     if (log_stderr)
-        fprintf(stderr, "%s: relocation-server[%ld]: %s\n", xt_progname,
+        fprintf(stderr, "%s: %s[%ld]: %s\n", xt_progname,
+                opaque ? (const char *)opaque : "relocation-server",
                 (long)getpid(), msg);
 }
 
@@ -92,7 +93,7 @@ int main_migrate_receive(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     openlog("xltool-migrate-receive", LOG_PID, LOG_DAEMON);
     if (reloc_xl_receive(&c, STDIN_FILENO, STDOUT_FILENO, server_log,
-                         NULL) == 0)
+                         (void *)"migrate-receive") == 0)
         rc = EXIT_OK;
     reloc_conf_dispose(&c);
     return rc;
