@@ -394,6 +394,24 @@ static int stream_header(int fd, uint64_t *nr_pages_r, struct cfg_extra *x,
     return rc;
 }
 
+/* Before anything is made: the config is one this backend runs, the
+ * name is free (said first, before any disk lock could complain about
+ * the twin), and a stream's header has been read into nr_pages and sx. */
+static int build_check(struct sim *s, libxl_domain_config *c, int stream_fd,
+                       uint64_t *nr_pages, struct cfg_extra *sx, char *err)
+{
+    uint32_t other;
+
+    if (check_config(c, err))
+        return -1;
+    if (sim_find_name(s, c->c_info.name, &other) == 0)
+        return sim_err(err, "domain '%s' already exists (domid %u)",
+                       c->c_info.name, other), -1;
+    if (stream_fd >= 0 && stream_header(stream_fd, nr_pages, sx, err))
+        return -1;
+    return 0;
+}
+
 /*
  * Create and receive: stream_fd >= 0 fills memory from a page stream,
  * whose header says what the config said beyond libxl's (extra is then
@@ -415,20 +433,11 @@ static int build(struct sim *s, libxl_domain_config *c,
     int early = stream_fd >= 0 && (flags & BE_CREATE_PAUSED), launched = 0;
 
     cfg_extra_init(&sx);
-    if (check_config(c, err))
+    if (build_check(s, c, stream_fd, &nr_pages, &sx, err))
         goto out;
-    /* Said first, before any disk lock could complain about the twin. */
-    if (sim_find_name(s, c->c_info.name, domid_r) == 0) {
-        sim_err(err, "domain '%s' already exists (domid %u)",
-                c->c_info.name, *domid_r);
-        goto out;
-    }
     /* The stream's extra says how its disks may be shared. */
-    if (stream_fd >= 0) {
-        if (stream_header(stream_fd, &nr_pages, &sx, err))
-            goto out;
+    if (stream_fd >= 0)
         extra = &sx;
-    }
     if (sim_disks_open(c, extra, &fds, takeover ? &busy : NULL, &nfds, err))
         goto out;
     /* The memory is as large as the config says, or as the stream's if
