@@ -28,8 +28,10 @@ static int check_name(struct be *be, const char *name, char *err)
     snprintf(incoming, sizeof(incoming), "%s%s", name,
              RELOC_INCOMING_SUFFIX);
     if (core_lookup(be, incoming, &domid, e2) == 0) {
-        snprintf(err, XT_ERRLEN, "a migration of %s is already arriving",
-                 name);
+        /* Under the domain's lock no xltool receiver is at work, but
+         * xl's own migrate-receive may be: say it, remove nothing. */
+        snprintf(err, XT_ERRLEN, "a migration of %s is arriving, or one "
+                 "that died left %s", name, incoming);
         return -1;
     }
     return 0;

@@ -2,7 +2,8 @@
 # What the destination refuses before anything is suspended, with the
 # exact reason, while the domain keeps running untouched at the source:
 # a host outside hosts_allow, a disk image the destination cannot see, a
-# name already taken there, not enough memory, a missing bridge.  Then
+# name already taken there (or a copy arriving under it), not enough
+# memory, a missing bridge.  Then
 # hostile clients (garbage, a huge length, a silent connection, a flood
 # over max_concurrent) cost only their own connections.
 . "$(dirname "$0")/migrate-lib.bash"
@@ -40,6 +41,16 @@ log "a name already taken on B"
 make_domain B busybox 32 "$T/B/local/other.img"
 refused busybox "domain name busybox is taken on $IPB"
 xb destroy busybox || fail "destroy on B"
+
+log "a copy left on B by a receiver that died"
+# untouched() would take this stale copy for the refused transfer's own.
+make_domain B "busybox--incoming" 32
+xa migrate busybox $IPB >"$T/out.stale" 2>&1 && fail "busybox was not refused"
+grep -qF "one that died left busybox--incoming on $IPB" "$T/out.stale" ||
+    fail "unclear: $(cat "$T/out.stale")"
+running A busybox || fail "busybox no longer runs on A"
+xb destroy "busybox--incoming" || fail "destroy the stale copy on B"
+untouched busybox
 
 log "more memory than B has left"
 # A ballast domain takes all but 64 MiB of B's memory (its memory is a
