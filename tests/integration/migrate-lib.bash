@@ -251,6 +251,19 @@ $(xb list 2>&1 | tr '\n' ' '))"
     [ $a = 1 ] && echo A || echo B
 }
 
+# arrived NAME HOST OUT C0: OUT says NAME was migrated to HOST's address,
+# NAME runs on HOST only, and its counter went on from C0.
+arrived() {
+    local n=$1 h=$2 out=$3 c0=$4 ip=$IPA c1
+    [ "$h" = B ] && ip=$IPB
+    grep -q "^Migrated $n to $ip" "$out" ||
+        fail "no result line: $(cat "$out")"
+    [ "$(exactly_one "$n")" = "$h" ] || fail "$n is not on $h"
+    c1=$(field "$h" "$n" counter)
+    [ -n "$c1" ] && [ "$c1" -gt "$c0" ] ||
+        fail "the counter did not continue ($c0 -> $c1)"
+}
+
 # pass: no sanitizer report anywhere (the servers' connection processes
 # exit through the leak checker under make check SAN=1), then PASS.
 pass() {
