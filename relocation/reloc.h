@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "core.h"
+#include "proto.h"
 
 #define RELOC_DEFAULT_CONF "/etc/xen/xltool.conf"
 #define RELOC_DEFAULT_STATE_DIR "/run/xltool"
@@ -168,11 +169,27 @@ void reloc_server_free(struct reloc_server *srv);
 int reloc_preflight(struct be *be, const char *backend, const char *name,
                     const char *config_json, char *err);
 /* Serves one migration in xl's protocol on fds, as "xl migrate-receive"
- * does on stdin and stdout, banner first.  The transfer runs in a child
- * process; if that dies in the middle of it, this one removes the
- * half-restored copy it left. */
+ * does on stdin and stdout, banner first.  status_fd, if not -1, gets
+ * the status lines that a watching process reads (reloc_watch_read). */
 int reloc_xl_receive(const struct reloc_conf *c, int recv_fd, int send_fd,
-                     reloc_log_fn *log, void *opaque);
+                     int status_fd, reloc_log_fn *log, void *opaque);
+
+/* What a watching process knows of a receiving one from its status pipe:
+ * "I NAME" while it receives NAME, "R" once renamed, "C" when clean. */
+struct reloc_watch {
+    char state;                  /* 0, 'I', 'R' or 'C' */
+    char name[RELOC_MAX_NAME + 1];
+    char line[RELOC_MAX_NAME + 8];
+    size_t len;
+};
+
+/* Takes what the non-blocking status pipe fd holds. */
+void reloc_watch_read(struct reloc_watch *w, int fd);
+/* After the receiving process died: if it was in the middle of a
+ * transfer, removes the copy it left, under the domain's lock, and
+ * logs what it did.  pid is only for the log. */
+void reloc_watch_reap(struct reloc_watch *w, const struct reloc_conf *c,
+                      long pid, reloc_log_fn *log, void *opaque);
 
 /* testpause.c: XLTOOL_RELOC_PAUSE=PHASE:FILE stops here (tests only). */
 void reloc_test_pause(const char *phase);

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -383,9 +382,8 @@ out:
 
 /* ---- xl's receiver on a pipe or socket pair ---- */
 
-static int xl_receive_here(const struct reloc_conf *c, int recv_fd,
-                           int send_fd, int status_fd, reloc_log_fn *log,
-                           void *opaque)
+int reloc_xl_receive(const struct reloc_conf *c, int recv_fd, int send_fd,
+                     int status_fd, reloc_log_fn *log, void *opaque)
 {
     struct reloc_session s;
     int rc;
@@ -404,50 +402,4 @@ static int xl_receive_here(const struct reloc_conf *c, int recv_fd,
     if (s.lock_fd >= 0)
         close(s.lock_fd);
     return rc;
-}
-
-/*
- * The transfer runs in a child process; this one waits for it and, if it
- * died in the middle of a transfer (killed, say), removes the copy it
- * left, as the relocation server does for its connections.  The child
- * exits (a library that forks has no caller to return to there), like
- * the server's connection processes.
- */
-int reloc_xl_receive(const struct reloc_conf *c, int recv_fd, int send_fd,
-                     reloc_log_fn *log, void *opaque)
-{
-    struct reloc_watch w = { 0 };
-    int sp[2], status = 0, rc;
-    pid_t pid;
-
-    if (pipe2(sp, O_CLOEXEC)) {
-        wlog(log, opaque, LOG_ERR, "pipe: %s", strerror(errno));
-        return -1;
-    }
-    pid = fork();
-    if (pid < 0) {
-        wlog(log, opaque, LOG_ERR, "fork: %s", strerror(errno));
-        close(sp[0]);
-        close(sp[1]);
-        return -1;
-    }
-    if (pid == 0) {
-        close(sp[0]);
-        rc = xl_receive_here(c, recv_fd, send_fd, sp[1], log, opaque);
-        close(sp[1]);
-        exit(rc ? 1 : 0);
-    }
-    close(sp[1]);
-    /* Waiting on the process, not on the pipe: a guest the child
-     * started must not keep this one waiting. */
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    fcntl(sp[0], F_SETFL, O_NONBLOCK);
-    reloc_watch_read(&w, sp[0]);
-    close(sp[0]);
-    if (WIFSIGNALED(status))
-        wlog(log, opaque, LOG_WARNING, "receiving process %ld killed by "
-             "signal %d", (long)pid, WTERMSIG(status));
-    reloc_watch_reap(&w, c, (long)pid, log, opaque);
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }

@@ -35,22 +35,6 @@ void reloc_drop_copy(struct reloc_session *s, uint32_t domid);
 /* "I" (receiving), "C" (clean) for the parent server. */
 void reloc_session_mark(struct reloc_session *s, const char *state);
 
-/* What a parent knows of a receiving process from its status pipe. */
-struct reloc_watch {
-    char state;                  /* 0, 'I', 'R' or 'C' */
-    char name[RELOC_MAX_NAME + 1];
-    char line[RELOC_MAX_NAME + 8];
-    size_t len;
-};
-
-/* Takes what the non-blocking status pipe fd holds. */
-void reloc_watch_read(struct reloc_watch *w, int fd);
-/* After the receiving process died: if it was in the middle of a
- * transfer, removes the copy it left, under the domain's lock, and
- * logs what it did.  pid is only for the log. */
-void reloc_watch_reap(struct reloc_watch *w, const struct reloc_conf *c,
-                      long pid, reloc_log_fn *log, void *opaque);
-
 /* xl's protocol on rfd/wfd (one socket, or stdin and stdout). */
 int reloc_xl_session(struct reloc_session *s, int rfd, int wfd,
                      int send_banner);

@@ -3,12 +3,15 @@
  * (the destination, in the foreground or as a daemon) and migrate-receive
  * (xl's receiver on standard input and output).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "reloc.h"
@@ -78,12 +81,63 @@ out:
 
 /* ---- migrate-receive ---- */
 
+/*
+ * The transfer runs in a child process that this one watches: if the
+ * child dies in the middle of it (killed, say), this one removes the
+ * half-restored copy it left, as the relocation server does for its
+ * connections, so that the source, which resumes the domain when the
+ * stream breaks, keeps the only copy.
+ */
+static int receive_watched(const struct reloc_conf *c)
+{
+    static char role[] = "migrate-receive";
+    struct reloc_watch w = { 0 };
+    int sp[2], status = 0, rc;
+    pid_t pid;
+
+    if (pipe2(sp, O_CLOEXEC)) {
+        xt_err("migrate-receive: pipe: %s", strerror(errno));
+        return EXIT_FAIL;
+    }
+    pid = fork();
+    if (pid < 0) {
+        xt_err("migrate-receive: fork: %s", strerror(errno));
+        close(sp[0]);
+        close(sp[1]);
+        return EXIT_FAIL;
+    }
+    if (pid == 0) {
+        close(sp[0]);
+        rc = reloc_xl_receive(c, STDIN_FILENO, STDOUT_FILENO, sp[1],
+                              server_log, role);
+        close(sp[1]);
+        return rc ? EXIT_FAIL : EXIT_OK;
+    }
+    close(sp[1]);
+    /* Waiting on the process, not on the pipe: a guest the child
+     * started must not keep this one waiting. */
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    fcntl(sp[0], F_SETFL, O_NONBLOCK);
+    reloc_watch_read(&w, sp[0]);
+    close(sp[0]);
+    if (WIFSIGNALED(status)) {
+        char msg[128];
+        snprintf(msg, sizeof(msg), "receiving process %ld killed by "
+                 "signal %d", (long)pid, WTERMSIG(status));
+        server_log(LOG_WARNING, msg, role);
+    }
+    reloc_watch_reap(&w, c, (long)pid, server_log, role);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? EXIT_OK
+                                                         : EXIT_FAIL;
+}
+
 int main_migrate_receive(int argc, char **argv)
 {
     struct reloc_conf c;
-    int opt, rc = EXIT_FAIL;
+    int opt, rc;
 
-    /* xl's -F, -e, -d and -p are accepted; this receiver never forks. */
+    /* xl's -F, -e, -d and -p are accepted; they change nothing here. */
     SWITCH_FOREACH_OPT(opt, "Fedp", NULL, "migrate-receive", 0) {
     case 'F': case 'e': case 'd': case 'p': break;
     }
@@ -92,9 +146,7 @@ int main_migrate_receive(int argc, char **argv)
         return EXIT_FAIL;
     signal(SIGPIPE, SIG_IGN);
     openlog("xltool-migrate-receive", LOG_PID, LOG_DAEMON);
-    if (reloc_xl_receive(&c, STDIN_FILENO, STDOUT_FILENO, server_log,
-                         (void *)"migrate-receive") == 0)
-        rc = EXIT_OK;
+    rc = receive_watched(&c);
     reloc_conf_dispose(&c);
     return rc;
 }

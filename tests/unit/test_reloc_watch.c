@@ -21,7 +21,6 @@
 
 #include "proto.h"
 #include "reloc.h"
-#include "session.h"
 
 static int pfd[2];
 
