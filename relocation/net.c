@@ -275,3 +275,42 @@ int reloc_net_read_timed(int fd, void *buf, size_t n, int timeout_s,
     }
     return 0;
 }
+
+static int addr_is_loopback(const struct sockaddr_storage *a)
+{
+    if (a->ss_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)a)->sin_addr.s_addr) >>
+                24) == 127;
+    if (a->ss_family == AF_INET6) {
+        const struct in6_addr *a6 = &((const struct sockaddr_in6 *)a)->sin6_addr;
+        return IN6_IS_ADDR_LOOPBACK(a6) ||
+               (IN6_IS_ADDR_V4MAPPED(a6) && a6->s6_addr[12] == 127);
+    }
+    return 0;
+}
+
+static int addr_equal(const struct sockaddr_storage *a,
+                      const struct sockaddr_storage *b)
+{
+    if (a->ss_family != b->ss_family)
+        return 0;
+    if (a->ss_family == AF_INET)
+        return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+               ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+    if (a->ss_family == AF_INET6)
+        return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+                       &((const struct sockaddr_in6 *)b)->sin6_addr,
+                       sizeof(struct in6_addr));
+    return 0;
+}
+
+int reloc_net_peer_is_self(int fd)
+{
+    struct sockaddr_storage peer, self;
+    socklen_t pl = sizeof(peer), sl = sizeof(self);
+
+    if (getpeername(fd, (struct sockaddr *)&peer, &pl) ||
+        getsockname(fd, (struct sockaddr *)&self, &sl))
+        return 0;
+    return addr_is_loopback(&peer) || addr_equal(&peer, &self);
+}

@@ -16,12 +16,32 @@
 #include "proto.h"
 #include "reloc.h"
 
-static int check_name(struct be *be, const char *name, char *err)
+/* The domain's own UUID under its name here is the source itself when
+ * the source is this host. */
+static int is_source(struct be *be, const libxl_domain_config *dc,
+                     uint32_t domid, int self)
+{
+    struct be_dominfo *list = NULL;
+    const struct be_dominfo *d;
+    char e2[XT_ERRLEN];
+    int n = 0, same = 0;
+
+    if (!self || be->ops->list(be, &list, &n, e2))
+        return 0;
+    d = core_dominfo_find(list, n, domid);
+    same = d && !libxl_uuid_compare(&d->uuid, &dc->c_info.uuid);
+    core_dominfo_list_free(list, n);
+    return same;
+}
+
+static int check_name(struct be *be, const libxl_domain_config *dc,
+                      const char *name, int self, char *err)
 {
     char incoming[RELOC_MAX_NAME + 32], e2[XT_ERRLEN];
     uint32_t domid;
 
-    if (core_lookup(be, name, &domid, e2) == 0) {
+    if (core_lookup(be, name, &domid, e2) == 0 &&
+        !is_source(be, dc, domid, self)) {
         snprintf(err, XT_ERRLEN, "domain name %s is taken", name);
         return -1;
     }
@@ -108,7 +128,7 @@ static int check_bridges(const libxl_domain_config *dc, char *err)
 }
 
 int reloc_preflight(struct be *be, const char *backend, const char *name,
-                    const char *config_json, char *err)
+                    const char *config_json, int self, char *err)
 {
     libxl_domain_config dc;
     char msg[XT_ERRLEN];
@@ -125,7 +145,7 @@ int reloc_preflight(struct be *be, const char *backend, const char *name,
                  msg);
         goto out;
     }
-    if (check_name(be, name, err) || check_memory(be, &dc, err) ||
+    if (check_name(be, &dc, name, self, err) || check_memory(be, &dc, err) ||
         check_disks(&dc, err) || check_bridges(&dc, err))
         goto out;
     rc = 0;

@@ -61,6 +61,9 @@ int reloc_net_connect(const char *host, int port, int timeout_s, int *fd_r,
 int reloc_net_set_timeouts(int fd, int seconds, char *err);
 int reloc_net_peer(int fd, char *addr, size_t addrlen, char *name,
                    size_t namelen);
+/* 1 if the peer of a connected socket is this host: a loopback address,
+ * or the very address the connection arrived on. */
+int reloc_net_peer_is_self(int fd);
 /* Reads or writes exactly n bytes of a plain fd, retrying EINTR.  A read
  * that meets end of file after some or no bytes fails with "closed". */
 int reloc_net_read(int fd, void *buf, size_t n, const char *what,
@@ -165,9 +168,11 @@ int reloc_server_new(const struct reloc_conf *c, reloc_log_fn *log,
 int reloc_server_run(struct reloc_server *srv, char *err);
 void reloc_server_free(struct reloc_server *srv);
 /* The preflight check: 0 if this host can take the domain described by
- * the config JSON, else -1 with the reason in err ("disk X not found"). */
+ * the config JSON, else -1 with the reason in err ("disk X not found").
+ * self: the source is this host, so that the domain of that name and
+ * UUID here is the one that moves (a migration to localhost). */
 int reloc_preflight(struct be *be, const char *backend, const char *name,
-                    const char *config_json, char *err);
+                    const char *config_json, int self, char *err);
 /* Serves one migration in xl's protocol on fds, as "xl migrate-receive"
  * does on stdin and stdout, banner first.  status_fd, if not -1, gets
  * the status lines that a watching process reads (reloc_watch_read). */

@@ -141,7 +141,8 @@ static int accept_hello(struct reloc_session *s, struct reloc_hello *h)
     snprintf(s->name, sizeof(s->name), "%s", h->name);
     if (open_be(s, err) ||
         reloc_lock_domain(s->conf->state_dir, s->name, 0, &s->lock_fd, err) ||
-        reloc_preflight(s->be, h->backend, h->name, h->config_json, err))
+        reloc_preflight(s->be, h->backend, h->name, h->config_json,
+                        reloc_net_peer_is_self(s->conn.fd), err))
         return refuse(s, err);
     if (reloc_send_empty(&s->conn, RELOC_ACCEPT, err)) {
         reloc_slog(s, LOG_ERR, "%s: %s", s->name, err);

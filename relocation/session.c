@@ -242,7 +242,7 @@ static int xl_prepare(struct reloc_session *s, int rfd, char **json_r,
     snprintf(s->name, sizeof(s->name), "%s", dc.c_info.name);
     if (reloc_lock_domain(s->conf->state_dir, s->name, 0, &s->lock_fd,
                           err) ||
-        reloc_preflight(s->be, s->be->ops->name, s->name, *json_r, err))
+        reloc_preflight(s->be, s->be->ops->name, s->name, *json_r, 0, err))
         goto out;
     rc = 0;
 out:

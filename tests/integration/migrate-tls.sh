@@ -50,6 +50,14 @@ on A "$XM" migrate -l busybox $IPB >"$T/out.xm" 2>&1 ||
 xb migrate busybox $IPA >/dev/null 2>&1 || fail "migrate back"
 [ "$(exactly_one busybox)" = A ] || fail "busybox is not back on A"
 
+log "to its own host, as admins test a relocation set-up"
+id0=$(xa domid busybox)
+c0=$(field A busybox counter)
+xa migrate -l busybox $IPA >"$T/out.self" 2>&1 ||
+    fail "migration to A itself: $(cat "$T/out.self")"
+arrived busybox A "$T/out.self" "$c0"
+[ "$(xa domid busybox)" != "$id0" ] || fail "busybox did not move"
+
 log "a certificate from another CA is refused"
 write_conf A tls
 sed -i "s|$T/pki/A.pem|$T/pki/rogue.pem|; s|$T/pki/A.key|$T/pki/rogue.key|" \
