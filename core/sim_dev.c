@@ -250,13 +250,22 @@ int sim_disks_open(libxl_domain_config *c, const struct cfg_extra *x,
 void sim_disk_takeover(const libxl_device_disk *disk, int shared, int fd)
 {
     enum access acc = access_of(disk, shared);
+    pid_t parent = getpid(), pid;
     int busy = 0;
-    pid_t pid;
 
     pid = fork();
     if (pid != 0)
         return;
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    /* A parent that died before the line above sent no signal. */
+    if (getppid() != parent)
+        _exit(0);
+    /* Only the image's descriptor: an inherited one of another open of
+     * the same image would hold the very lock this child waits for, and
+     * others (consoles, pipes) must not outlive their owners here. */
+    if (fd > 3)
+        close_range(3, (unsigned int)fd - 1, 0);
+    close_range((unsigned int)fd + 1, ~0U, 0);
     prctl(PR_SET_NAME, "xltool-lockwait", 0, 0, 0);
     while (disk_claim(fd, acc, acc == ACC_W, &busy) && busy)
         usleep(50000);

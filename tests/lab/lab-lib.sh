@@ -67,6 +67,19 @@ last_tick() {
         awk '{print $2}'
 }
 ticking() { [ "$(count_in "$1" GUEST-TICK)" -gt 0 ]; }
+# tick_of NAME: the guest's last counter value in its console logs here.
+# xenconsoled names a log after the domain when its console appears: a
+# received domain's is NAME--incoming's.
+tick_of() {
+    cat "$(conlog "$1")" "$(conlog "$1--incoming")" 2>/dev/null |
+        tr -d '\r' | awk '$1 == "GUEST-TICK" {print $2}' | sort -n |
+        tail -n 1
+}
+ticks_past() {  # NAME N
+    local t
+    t=$(tick_of "$1")
+    [ -n "$t" ] && [ "$t" -gt "$2" ]
+}
 # state_of NAME: the State column of xl list.
 state_of() { "$XL" list "$1" 2>/dev/null | awk 'NR == 2 {print $5}'; }
 

@@ -196,6 +196,44 @@ t_create_pvh() {
     wait_until 120 ticking $PVH || fail "no GUEST-TICK on the console"
 }
 
+# Migration to the host itself, as admins test a relocation set-up: a
+# relocation server on 127.0.0.1 with a pre-shared key, and the PVH guest
+# moved live from its domain to a new one on the same hypervisor.
+t_migrate_self() {
+    local d=$RUN/self id0 before srv rc
+    need_cmd migrate
+    mkdir -p "$d"
+    printf 'lab-self:%s\n' \
+        "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" >"$d/psk"
+    cat >"$d/xltool.conf" <<CONF
+relocation = {
+  address = "127.0.0.1";
+  psk_file = "$d/psk";
+  state_dir = "$d/state";
+  timeouts = { handshake = 60; io = 120; resolve = 120; };
+};
+CONF
+    XLTOOL_CONF=$d/xltool.conf "$XLTOOL" relocation-server -F \
+        >"$d/server.log" 2>&1 &
+    srv=$!
+    wait_until 30 grep -q "listening on" "$d/server.log" ||
+        fail "the relocation server did not start: $(cat "$d/server.log")"
+    id0=$(domid_of $PVH)
+    before=$(tick_of $PVH)
+    XLTOOL_CONF=$d/xltool.conf "$XLTOOL" migrate -l $PVH 127.0.0.1 \
+        >"$d/out" 2>&1
+    rc=$?
+    kill $srv
+    cat "$d/out" "$d/server.log"
+    [ $rc = 0 ] || fail "migrate -l $PVH 127.0.0.1 failed"
+    grep -q "^Migrated $PVH to 127.0.0.1" "$d/out" || fail "no result line"
+    [ "$(domid_of $PVH)" != "$id0" ] || fail "$PVH kept domain $id0"
+    [ "$("$XL" list | grep -c "$PVH")" = 1 ] ||
+        fail "not exactly one $PVH: $("$XL" list)"
+    wait_until 120 ticks_past $PVH "$before" ||
+        fail "the counter did not go past $before"
+}
+
 t_destroy() {
     need_cmd destroy
     "$XLTOOL" destroy $PVH || fail "destroy"
@@ -242,6 +280,7 @@ if exists $PV; then
     exists $PV && "$XL" destroy $PV
 fi
 run_test create-pvh t_create_pvh
+exists $PVH && run_test migrate-to-self t_migrate_self
 exists $PVH && run_test destroy t_destroy
 exists $PVH && "$XL" destroy $PVH
 run_test create-bad-bridge t_bad_bridge

@@ -74,19 +74,6 @@ on_crash = "destroy"
 CFG
 }
 
-# tick_of NAME: the guest's last counter value in its console logs here.
-# xenconsoled names a log after the domain when its console appears: a
-# received domain's is NAME--incoming's.
-tick_of() {
-    cat "$(conlog "$1")" "$(conlog "$1--incoming")" 2>/dev/null |
-        tr -d '\r' | awk '$1 == "GUEST-TICK" {print $2}' | sort -n |
-        tail -n 1
-}
-ticks_past() {  # NAME N
-    local t
-    t=$(tick_of "$1")
-    [ -n "$t" ] && [ "$t" -gt "$2" ]
-}
 answers() { ping -c 1 -W 2 "$1"; }
 listening() { netstat -ltn 2>/dev/null | grep -q ":$1 "; }
 
