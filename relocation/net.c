@@ -8,8 +8,10 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <arpa/inet.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -313,4 +315,44 @@ int reloc_net_peer_is_self(int fd)
         getsockname(fd, (struct sockaddr *)&self, &sl))
         return 0;
     return addr_is_loopback(&peer) || addr_equal(&peer, &self);
+}
+
+/* addr_text as an address, port 0. */
+static int addr_parse(const char *text, struct sockaddr_storage *a)
+{
+    memset(a, 0, sizeof(*a));
+    if (inet_pton(AF_INET, text, &((struct sockaddr_in *)a)->sin_addr) == 1)
+        a->ss_family = AF_INET;
+    else if (inet_pton(AF_INET6, text,
+                       &((struct sockaddr_in6 *)a)->sin6_addr) == 1)
+        a->ss_family = AF_INET6;
+    else
+        return -1;
+    return 0;
+}
+
+/* SSH_CONNECTION is "CLIENT CPORT SERVER SPORT". */
+static int ssh_env_self(const char *v)
+{
+    struct sockaddr_storage peer, self;
+    char c[64], sv[64];
+
+    if (sscanf(v, "%63s %*s %63s", c, sv) != 2 ||
+        addr_parse(c, &peer) || addr_parse(sv, &self))
+        return 0;
+    return addr_is_loopback(&peer) || addr_equal(&peer, &self);
+}
+
+int reloc_net_env_peer_is_self(void)
+{
+    const char *ssh = getenv("SSH_CONNECTION");
+    const char *peer = getenv("SOCAT_PEERADDR");
+    const char *sock = getenv("SOCAT_SOCKADDR");
+    struct sockaddr_storage p, s;
+
+    if (ssh)
+        return ssh_env_self(ssh);
+    if (!peer || !sock || addr_parse(peer, &p) || addr_parse(sock, &s))
+        return 0;
+    return addr_is_loopback(&p) || addr_equal(&p, &s);
 }

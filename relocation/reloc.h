@@ -64,6 +64,10 @@ int reloc_net_peer(int fd, char *addr, size_t addrlen, char *name,
 /* 1 if the peer of a connected socket is this host: a loopback address,
  * or the very address the connection arrived on. */
 int reloc_net_peer_is_self(int fd);
+/* The same for a receiver on standard input, from what ssh
+ * (SSH_CONNECTION) or socat (SOCAT_PEERADDR, SOCAT_SOCKADDR) put in its
+ * environment; 0 when neither did. */
+int reloc_net_env_peer_is_self(void);
 /* Reads or writes exactly n bytes of a plain fd, retrying EINTR.  A read
  * that meets end of file after some or no bytes fails with "closed". */
 int reloc_net_read(int fd, void *buf, size_t n, const char *what,

@@ -142,7 +142,7 @@ static int accept_hello(struct reloc_session *s, struct reloc_hello *h)
     if (open_be(s, err) ||
         reloc_lock_domain(s->conf->state_dir, s->name, 0, &s->lock_fd, err) ||
         reloc_preflight(s->be, h->backend, h->name, h->config_json,
-                        reloc_net_peer_is_self(s->conn.fd), err))
+                        s->self, err))
         return refuse(s, err);
     if (reloc_send_empty(&s->conn, RELOC_ACCEPT, err)) {
         reloc_slog(s, LOG_ERR, "%s: %s", s->name, err);
@@ -409,6 +409,7 @@ static void child_main(struct reloc_server *srv, int cfd, int status_fd)
     memset(&s, 0, sizeof(s));
     s.conf = srv->conf;
     s.conn.fd = cfd;
+    s.self = reloc_net_peer_is_self(cfd);
     s.status_fd = status_fd;
     s.lock_fd = -1;
     s.log = srv->log;

@@ -242,7 +242,8 @@ static int xl_prepare(struct reloc_session *s, int rfd, char **json_r,
     snprintf(s->name, sizeof(s->name), "%s", dc.c_info.name);
     if (reloc_lock_domain(s->conf->state_dir, s->name, 0, &s->lock_fd,
                           err) ||
-        reloc_preflight(s->be, s->be->ops->name, s->name, *json_r, 0, err))
+        reloc_preflight(s->be, s->be->ops->name, s->name, *json_r, s->self,
+                        err))
         goto out;
     rc = 0;
 out:
@@ -395,6 +396,7 @@ int reloc_xl_receive(const struct reloc_conf *c, int recv_fd, int send_fd,
     s.lock_fd = -1;
     s.log = log;
     s.opaque = opaque;
+    s.self = reloc_net_env_peer_is_self();
     snprintf(s.conn.peer, sizeof(s.conn.peer), "standard input");
     rc = reloc_xl_session(&s, recv_fd, send_fd, 1);
     if (s.be)

@@ -15,6 +15,7 @@ struct reloc_session {
     struct reloc_conn conn;
     int status_fd;               /* to the parent server, or -1 */
     int lock_fd;
+    int self;                    /* the source is this host */
     char name[RELOC_MAX_NAME + 1];
     reloc_log_fn *log;
     void *opaque;

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # migrate -s SSHCMD: xl's protocol through a real ssh, as xl migrates
 # ("SSHCMD HOST xltool migrate-receive"), to an sshd of the test's own
-# in B's namespace.  Live migration with the guest's counter going on;
-# then what goes wrong on the way: a key the far side does not accept,
-# the name taken at the destination, and the receiving process killed
-# while the memory is on its way.  Each time the domain keeps running on A, the
-# error says what failed, and B keeps nothing of it.
+# in B's namespace.  First what goes wrong on the way: a key the far side
+# does not accept, the name taken at the destination, and the receiving
+# process killed while the memory is on its way; each time the domain
+# keeps running on A, the error says what failed, and B keeps nothing of
+# it.  Then a live migration with the guest's counter going on, and one
+# from B to itself, as xl allows.
 . "$(dirname "$0")/migrate-lib.bash"
 . "$(dirname "$0")/sshd.bash"
 
@@ -97,5 +98,13 @@ log "live, through ssh"
 xa migrate -l -s "$SSH_CMD" busybox $IPB >"$T/out.live" 2>&1 ||
     fail "migration: $(cat "$T/out.live")"
 arrived busybox B "$T/out.live" "$c0"
+
+log "B to itself, through ssh (the receiver sees SSH_CONNECTION)"
+id0=$(xb domid busybox)
+c1=$(field B busybox counter)
+xb migrate -l -s "$SSH_CMD" busybox $IPB >"$T/out.self" 2>&1 ||
+    fail "migration to itself: $(cat "$T/out.self")"
+arrived busybox B "$T/out.self" "$c1"
+[ "$(xb domid busybox)" != "$id0" ] || fail "busybox did not move"
 xb destroy busybox
 pass

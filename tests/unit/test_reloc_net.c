@@ -206,6 +206,63 @@ static void test_connect_refused(void **state)
                                        err), -1);
 }
 
+/* A connection on loopback comes from this host; so does one whose
+ * peer is the address it arrived on. */
+static void test_peer_is_self(void **state)
+{
+    int a, b;
+
+    (void)state;
+    tcp_pair(&a, &b);
+    assert_int_equal(reloc_net_peer_is_self(a), 1);
+    assert_int_equal(reloc_net_peer_is_self(b), 1);
+    close(a);
+    close(b);
+    /* Not a socket at all: not this host. */
+    assert_int_equal(reloc_net_peer_is_self(STDIN_FILENO), 0);
+}
+
+/* What ssh and socat tell a receiver on standard input. */
+static void test_env_peer_is_self(void **state)
+{
+    static const struct {
+        const char *ssh, *speer, *ssock;
+        int self;
+    } cases[] = {
+        { "127.0.0.1 50022 127.0.0.1 22", NULL, NULL, 1 },
+        { "10.0.0.5 50022 10.0.0.5 22", NULL, NULL, 1 },
+        { "::1 50022 ::1 22", NULL, NULL, 1 },
+        { "10.0.0.1 50022 10.0.0.2 22", NULL, NULL, 0 },
+        { "10.0.0.1", NULL, NULL, 0 },
+        { "not-an-address 1 10.0.0.2 22", NULL, NULL, 0 },
+        { "", NULL, NULL, 0 },
+        { NULL, "10.77.0.2", "10.77.0.2", 1 },
+        { NULL, "127.0.0.7", "10.77.0.2", 1 },
+        { NULL, "10.77.0.1", "10.77.0.2", 0 },
+        { NULL, "10.77.0.1", NULL, 0 },
+        { NULL, NULL, NULL, 0 },
+    };
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        unsetenv("SSH_CONNECTION");
+        unsetenv("SOCAT_PEERADDR");
+        unsetenv("SOCAT_SOCKADDR");
+        if (cases[i].ssh)
+            setenv("SSH_CONNECTION", cases[i].ssh, 1);
+        if (cases[i].speer)
+            setenv("SOCAT_PEERADDR", cases[i].speer, 1);
+        if (cases[i].ssock)
+            setenv("SOCAT_SOCKADDR", cases[i].ssock, 1);
+        if (reloc_net_env_peer_is_self() != cases[i].self)
+            fail_msg("case %zu: expected %d", i, cases[i].self);
+    }
+    unsetenv("SSH_CONNECTION");
+    unsetenv("SOCAT_PEERADDR");
+    unsetenv("SOCAT_SOCKADDR");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +273,8 @@ int main(void)
         cmocka_unit_test(test_silent_peer),
         cmocka_unit_test(test_hung_up),
         cmocka_unit_test(test_connect_refused),
+        cmocka_unit_test(test_peer_is_self),
+        cmocka_unit_test(test_env_peer_is_self),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
