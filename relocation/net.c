@@ -306,6 +306,13 @@ static int addr_equal(const struct sockaddr_storage *a,
     return 0;
 }
 
+/* A peer on loopback, or at the very address it reached, is this host. */
+static int same_host(const struct sockaddr_storage *peer,
+                     const struct sockaddr_storage *local)
+{
+    return addr_is_loopback(peer) || addr_equal(peer, local);
+}
+
 int reloc_net_peer_is_self(int fd)
 {
     struct sockaddr_storage peer, self;
@@ -314,10 +321,10 @@ int reloc_net_peer_is_self(int fd)
     if (getpeername(fd, (struct sockaddr *)&peer, &pl) ||
         getsockname(fd, (struct sockaddr *)&self, &sl))
         return 0;
-    return addr_is_loopback(&peer) || addr_equal(&peer, &self);
+    return same_host(&peer, &self);
 }
 
-/* addr_text as an address, port 0. */
+/* text as an address, port 0. */
 static int addr_parse(const char *text, struct sockaddr_storage *a)
 {
     memset(a, 0, sizeof(*a));
@@ -340,7 +347,7 @@ static int ssh_env_self(const char *v)
     if (sscanf(v, "%63s %*s %63s", c, sv) != 2 ||
         addr_parse(c, &peer) || addr_parse(sv, &self))
         return 0;
-    return addr_is_loopback(&peer) || addr_equal(&peer, &self);
+    return same_host(&peer, &self);
 }
 
 int reloc_net_env_peer_is_self(void)
@@ -354,5 +361,5 @@ int reloc_net_env_peer_is_self(void)
         return ssh_env_self(ssh);
     if (!peer || !sock || addr_parse(peer, &p) || addr_parse(sock, &s))
         return 0;
-    return addr_is_loopback(&p) || addr_equal(&p, &s);
+    return same_host(&p, &s);
 }
