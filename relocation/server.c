@@ -52,13 +52,11 @@ static void srv_log(struct reloc_server *srv, int prio, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void srv_log(struct reloc_server *srv, int prio, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    reloc_vlogf(srv->log, srv->opaque, prio, fmt, ap);
     va_end(ap);
-    srv->log(prio, msg, srv->opaque);
 }
 
 int reloc_server_new(const struct reloc_conf *c, reloc_log_fn *log,

@@ -22,17 +22,24 @@
 #include "reloc.h"
 #include "session.h"
 
-void reloc_slog(struct reloc_session *s, int prio, const char *fmt, ...)
+void reloc_vlogf(reloc_log_fn *log, void *opaque, int prio, const char *fmt,
+                 va_list ap)
 {
     char msg[1024];
+
+    if (!log)
+        return;
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    log(prio, msg, opaque);
+}
+
+void reloc_slog(struct reloc_session *s, int prio, const char *fmt, ...)
+{
     va_list ap;
 
-    if (!s->log)
-        return;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    reloc_vlogf(s->log, s->opaque, prio, fmt, ap);
     va_end(ap);
-    s->log(prio, msg, s->opaque);
 }
 
 static void set_status(struct reloc_session *s, const char *line)
@@ -342,13 +349,11 @@ static void wlog(reloc_log_fn *log, void *opaque, int prio,
 static void wlog(reloc_log_fn *log, void *opaque, int prio,
                  const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    reloc_vlogf(log, opaque, prio, fmt, ap);
     va_end(ap);
-    log(prio, msg, opaque);
 }
 
 void reloc_watch_reap(struct reloc_watch *w, const struct reloc_conf *c,

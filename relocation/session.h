@@ -6,6 +6,8 @@
 #ifndef XLTOOL_RELOC_SESSION_H
 #define XLTOOL_RELOC_SESSION_H
 
+#include <stdarg.h>
+
 #include "proto.h"
 #include "reloc.h"
 
@@ -21,6 +23,9 @@ struct reloc_session {
     void *opaque;
 };
 
+/* Formats one message for a reloc_log_fn (none if log is NULL). */
+void reloc_vlogf(reloc_log_fn *log, void *opaque, int prio, const char *fmt,
+                 va_list ap) __attribute__((format(printf, 4, 0)));
 void reloc_slog(struct reloc_session *s, int prio, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int reloc_lock_domain(const char *state_dir, const char *name, int wait,
