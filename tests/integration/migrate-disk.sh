@@ -6,11 +6,7 @@
 # received the domain.
 . "$(dirname "$0")/migrate-lib.bash"
 
-need_env
-setup_net
-make_psk
-write_conf A psk
-write_conf B psk
+two_hosts psk
 start_server A
 start_server B
 IMG=$T/shared/busybox.img

@@ -11,11 +11,7 @@
 # to let the survivors go on.
 . "$(dirname "$0")/migrate-lib.bash"
 
-need_env
-setup_net
-make_psk
-write_conf A psk
-write_conf B psk
+two_hosts psk
 start_server A
 start_server B
 make_domain A busybox 64

@@ -94,6 +94,19 @@ setup_net() {
         "$T/A/local" "$T/B/local"
 }
 
+# two_hosts MODE: what most tests start with: root and the tools, the two
+# namespaces, the keys of MODE (psk or tls) and both hosts' xltool.conf.
+two_hosts() {
+    need_env
+    setup_net
+    case $1 in
+    psk) make_psk ;;
+    tls) make_pki ;;
+    esac
+    write_conf A "$1"
+    write_conf B "$1"
+}
+
 # Cuts or restores the link between the hosts.
 link_down() { ip -n "$NSA" link set "vA$SUF" down; }
 link_up() { ip -n "$NSA" link set "vA$SUF" up; }

@@ -8,10 +8,7 @@
 # over max_concurrent) cost only their own connections.
 . "$(dirname "$0")/migrate-lib.bash"
 
-need_env
-setup_net
-make_psk
-write_conf A psk
+two_hosts psk
 write_conf B psk "max_concurrent = 2; hosts_allow = [ \"10\\\\.77\\\\.0\\\\.1\" ];"
 start_server B
 

@@ -10,13 +10,9 @@
 . "$(dirname "$0")/migrate-lib.bash"
 . "$(dirname "$0")/sshd.bash"
 
-need_env
 sshd_usable || skip "openssh-server or openssh-client is not installed"
-setup_net
+two_hosts psk
 trap 'sshd_stop; cleanup' EXIT
-make_psk
-write_conf A psk
-write_conf B psk
 
 # The session on B finds the xltool under test as "xltool", working on
 # B's state, as the one installed on a real host would.

@@ -7,11 +7,7 @@
 # keeps running untouched.
 . "$(dirname "$0")/migrate-lib.bash"
 
-need_env
-setup_net
-make_pki
-write_conf A tls
-write_conf B tls
+two_hosts tls
 start_server A
 start_server B
 

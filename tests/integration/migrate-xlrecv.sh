@@ -10,11 +10,7 @@
 # gets no second attempt, and the domain stays where it ran.
 . "$(dirname "$0")/migrate-lib.bash"
 
-need_env
-setup_net
-make_psk
-write_conf A psk
-write_conf B psk
+two_hosts psk
 XLPORT=8003
 
 # xl_receiver HOST PORT: socat forks "xltool migrate-receive" for every
