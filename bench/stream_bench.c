@@ -18,11 +18,11 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <netinet/in.h>
 
+#include "client.h"
 #include "proto.h"
 #include "reloc.h"
 
@@ -41,14 +41,6 @@ struct feed {
     uint64_t len;
     uint64_t got;
 };
-
-static double now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static double tv_s(struct timeval tv)
 {
@@ -177,7 +169,7 @@ static int transfer(struct end *dst, struct end *src, const char *mode,
     rx.fd = b[1];
     out.fd = b[0];
     getrusage(RUSAGE_SELF, &r0);
-    t0 = now();
+    t0 = reloc_now();
     if (pthread_create(&tw, NULL, writer_main, &in) ||
         pthread_create(&tr, NULL, reader_main, &out) ||
         reloc_pump_start(&tx, 1, src->err) ||
@@ -187,7 +179,7 @@ static int transfer(struct end *dst, struct end *src, const char *mode,
     tx.status = reloc_pump_join(&tx);
     rx.status = reloc_pump_join(&rx);
     pthread_join(tr, NULL);
-    t1 = now();
+    t1 = reloc_now();
     getrusage(RUSAGE_SELF, &r1);
     close(b[0]);
     if (tx.status || rx.status || out.got != in.len) {
