@@ -77,12 +77,15 @@ struct sim_dom {
     uint64_t affinity[SIM_MAX_VCPUS];   /* 0 = all cpus */
 };
 
-/* The first page of guest memory: the guest's clock, never checksummed. */
+/* The first page of guest memory: the guest's clock, never checksummed.
+ * What the guest runs lives here too, so that it travels with the memory
+ * (a migration, a save and restore) as a real guest's state does. */
 struct sim_clock {
     uint32_t magic;
     uint32_t boots;
     uint64_t counter;
     uint64_t boot_time;
+    uint64_t dirty_rate;           /* the dirty workload, bytes/s; 0 off */
 };
 
 /* sim_state.c */

@@ -4,7 +4,9 @@
  * small shell on its console.  The shell understands poweroff, reboot,
  * crash, soft-reset (a kexec: SHUTDOWN_soft_reset), status and dirty (a
  * workload that rewrites memory at a given rate), so that tests can
- * drive the guest the way they would drive a real one.
+ * drive the guest the way they would drive a real one.  The workload's
+ * rate is kept in guest memory, so that it goes on after a migration or
+ * a restore; the prompt shows the domain's name as its record says now.
  *
  * Every write to guest memory goes through gmem_write, which marks the
  * page in the log-dirty bitmap before and after the write: a sender that
@@ -70,11 +72,10 @@ struct guest {
     char pending[CON_BUF];
     size_t npending;
     uint64_t cur_pages;        /* the balloon: pages the guest may use */
-    uint64_t dirty_rate;       /* bytes per second; 0 = off */
     uint64_t dirty_next;       /* next pfn the workload writes */
     uint64_t rng;
     int exit_code;             /* set when the guest stops */
-    const char *name;
+    char name[SIM_NAME_MAX];   /* the domain's, as its record says */
     struct vif vif[MAX_VIFS];  /* the config's first, then hot-plugged */
     int hotfd[MAX_HOT];        /* hot-plugged disk images, held open */
     char hotvdev[MAX_HOT][16];
@@ -182,9 +183,30 @@ static void con_printf(struct guest *g, const char *fmt, ...)
     con_write(g, out, n);
 }
 
+/* The domain's name as the record says now: a rename (the last step of
+ * an incoming migration, which leaves NAME--incoming behind) changes it
+ * under the running guest.  Without a readable record the old name
+ * stands. */
+static void refresh_name(struct guest *g)
+{
+    char err[XT_ERRLEN];
+    struct sim_dom d;
+
+    if (sim_info_read(g->a->s, g->a->domid, &d, err) == 0 && d.name[0])
+        snprintf(g->name, sizeof(g->name), "%s", d.name);
+}
+
 static void prompt(struct guest *g)
 {
+    refresh_name(g);
     con_printf(g, "root@%s:~# ", g->name);
+}
+
+/* The dirty workload's rate lives in guest memory (the clock page). */
+static void set_dirty_rate(struct guest *g, uint64_t rate)
+{
+    gmem_write(g, offsetof(struct sim_clock, dirty_rate), &rate,
+               sizeof(rate));
 }
 
 static const char *disk_path(const libxl_device_disk *d)
@@ -228,6 +250,7 @@ static void boot_soft(struct guest *g)
 
     clk.boots++;
     clk.boot_time = (uint64_t)time(NULL);
+    clk.dirty_rate = 0;        /* the new kernel runs no workload yet */
     gmem_write(g, 0, &clk, sizeof(clk));
     con_printf(g, "\n[soft reset: memory kept]\n");
     boot_log(g);
@@ -265,9 +288,9 @@ static void tick(struct guest *g)
 
     gmem_write(g, offsetof(struct sim_clock, counter), &counter,
                sizeof(counter));
-    if (!g->dirty_rate || g->cur_pages < 2)
+    if (!g->clock->dirty_rate || g->cur_pages < 2)
         return;
-    pages = g->dirty_rate / SIM_PAGE / (1000 / TICK_MS);
+    pages = g->clock->dirty_rate / SIM_PAGE / (1000 / TICK_MS);
     if (pages == 0)
         pages = 1;
     for (i = 0; i < pages; i++) {
@@ -309,8 +332,9 @@ static void status(struct guest *g)
     con_printf(g, "counter: %" PRIu64 "\n", g->clock->counter);
     con_printf(g, "memory: %" PRIu64 " KiB\n", g->cur_pages * 4);
     con_printf(g, "checksum: %016" PRIx64 "\n", sim_mem_checksum(&g->m));
-    if (g->dirty_rate)
-        con_printf(g, "dirty: %" PRIu64 " bytes/s\n", g->dirty_rate);
+    if (g->clock->dirty_rate)
+        con_printf(g, "dirty: %" PRIu64 " bytes/s\n",
+                   g->clock->dirty_rate);
     else
         con_printf(g, "dirty: off\n");
 }
@@ -323,6 +347,7 @@ static void stop(struct guest *g, int code, const char *msg)
 
 static void shell(struct guest *g, char *line)
 {
+    uint64_t rate;
     char *arg;
 
     line[strcspn(line, "\r\n")] = '\0';
@@ -346,11 +371,11 @@ static void shell(struct guest *g, char *line)
     else if (!strcmp(line, "status"))
         status(g);
     else if (!strcmp(line, "dirty") && arg && !strcmp(arg, "off"))
-        g->dirty_rate = 0;
-    else if (!strcmp(line, "dirty") && arg &&
-             parse_rate(arg, &g->dirty_rate) == 0)
-        con_printf(g, "dirtying %" PRIu64 " bytes/s\n", g->dirty_rate);
-    else if (!strcmp(line, "help"))
+        set_dirty_rate(g, 0);
+    else if (!strcmp(line, "dirty") && arg && parse_rate(arg, &rate) == 0) {
+        set_dirty_rate(g, rate);
+        con_printf(g, "dirtying %" PRIu64 " bytes/s\n", rate);
+    } else if (!strcmp(line, "help"))
         con_printf(g, "commands: status, dirty RATE|off, poweroff, reboot,"
                    " crash, soft-reset\n");
     else
@@ -718,7 +743,8 @@ void sim_guest_main(struct sim_guest_args *a)
     memset(&g, 0, sizeof(g));
     g.a = a;
     g.lfd = -1;
-    g.name = a->c->c_info.name ? a->c->c_info.name : "domain";
+    snprintf(g.name, sizeof(g.name), "%s",
+             a->c->c_info.name ? a->c->c_info.name : "domain");
     for (i = 0; i < MAX_CLIENTS; i++)
         g.cl[i].fd = g.cl[i].pfd = -1;
     for (i = 0; i < MAX_HOT; i++)

@@ -5,7 +5,8 @@
  * stopped domain's memory; with --resume it undoes the send instead of
  * leaving the domain suspended.  With --receive it plays the other end
  * of a migration: the domain in FILE is received, paused, as NAME, taking
- * over disk locks the source still holds.  Used by lifecycle_live.sh.
+ * over disk locks the source still holds, and the checksum of its memory
+ * is printed before it has run.  Used by lifecycle_live.sh.
  *   usage: sim_livesend DOMAIN FILE [--resume]
  *          sim_livesend --receive FILE NAME
  */
@@ -32,6 +33,7 @@ static int receive(const char *file, const char *name)
 {
     libxl_domain_config c;
     char err[XT_ERRLEN], *json = NULL;
+    struct sim_mem m;
     struct be *be = NULL;
     uint32_t domid, flags;
     int fd = -1, rc = 1;
@@ -49,6 +51,10 @@ static int receive(const char *file, const char *name)
                          &domid, err))
         goto out;
     printf("received %u\n", domid);
+    if (sim_mem_open((struct sim *)be, domid, &m, err))
+        goto out;
+    printf("checksum %016" PRIx64 "\n", sim_mem_checksum(&m));
+    sim_mem_close(&m);
     rc = 0;
 out:
     if (rc)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Live and stop-and-copy migration over mutual TLS between two hosts in
 # network namespaces: the guest keeps dirtying memory during the live
-# run, its counter continues on the far side, its memory arrives intact
-# (checksum compared after a migration back), xm's syntax works, and a
+# run, its counter and its workload continue on the far side under its
+# own name (its prompt does not say NAME--incoming), its memory arrives
+# intact (checksum compared after a migration back), xm's syntax works, and a
 # client without a valid certificate or key is refused while the domain
 # keeps running untouched.
 . "$(dirname "$0")/migrate-lib.bash"
@@ -26,6 +27,15 @@ c1=$(field B busybox counter)
 [ -n "$c1" ] && [ "$c1" -ge "$c0" ] ||
     fail "the counter did not continue ($c0 -> $c1)"
 present B busybox || fail "busybox not listed on B"
+# The guest runs on as it ran: its workload (kept in its memory) goes on,
+# and its prompt names the domain, not the copy it arrived as.
+guest B busybox status | tr -d '\r' >"$T/out.status"
+grep -qx 'dirty: 67108864 bytes/s' "$T/out.status" ||
+    fail "the dirty workload did not carry over: $(cat "$T/out.status")"
+grep -q 'root@busybox:~#' "$T/out.status" ||
+    fail "the prompt does not name busybox: $(cat "$T/out.status")"
+grep -q -- '--incoming' "$T/out.status" &&
+    fail "the prompt names the incoming copy: $(cat "$T/out.status")"
 
 log "stop-and-copy back B -> A, with xm's syntax; memory arrives intact"
 guest B busybox "dirty off" >/dev/null
