@@ -39,12 +39,14 @@ ns_of() { [ "$1" = A ] && echo "$NSA" || echo "$NSB"; }
 
 # node H CMD...: runs CMD on node H: in its network, mount and UTS
 # namespaces, with the node's xltool environment (which the cluster's
-# daemons and so the agent inherit).
+# daemons and so the agent inherit) and a home of its own (crmsh keeps
+# files there).
 node() {
     local h=$1; shift
     nsenter --net="/run/netns/$(ns_of "$h")" --mount="$T/ns/mnt$h" \
-        --uts="$T/ns/uts$h" -- env PATH=$NODE_PATH XLTOOL_BACKEND=sim \
-        XLTOOL_SIM_DIR="$T/$h/sim" XLTOOL_CONF="$T/$h/xltool.conf" "$@"
+        --uts="$T/ns/uts$h" -- env PATH=$NODE_PATH HOME="$T/$h/home" \
+        XLTOOL_BACKEND=sim XLTOOL_SIM_DIR="$T/$h/sim" \
+        XLTOOL_CONF="$T/$h/xltool.conf" "$@"
 }
 # node_bg H LOG CMD...: the same, in the background (nsenter and env
 # exec, so that $! is CMD's own pid).
@@ -61,7 +63,7 @@ write_node() {
     local h=$1 D=$T/$1
     mkdir -p "$D"/{etc-corosync,lib-corosync,log-corosync,log-crmsh} \
         "$D"/lib-pacemaker/{cib,pengine,blackbox,cores} \
-        "$D/log-pacemaker/bundles" "$D/sbin"
+        "$D/log-pacemaker/bundles" "$D/sbin" "$D/home"
     chown -R hacluster:haclient "$D/lib-pacemaker" "$D/log-pacemaker" \
         "$D/log-crmsh"
     chmod 750 "$D"/lib-pacemaker/*
@@ -175,7 +177,8 @@ case $action in
 metadata)
     cat <<'XML'
 <?xml version="1.0" ?>
-<resource-agent name="fence_nodens" shortdesc="Powers off a node namespace of xltool's cluster test">
+<resource-agent name="fence_nodens"
+ shortdesc="Powers off a node namespace of xltool's cluster test">
 <longdesc>Kills every process in the test node's mount namespace.</longdesc>
 <parameters>
 <parameter name="action" unique="0" required="1">
@@ -343,23 +346,36 @@ runs() {
 live_receives() {
     grep -c "receiving $RSC from .* (live, " "$T/$1/server.log"
 }
+# agent_migrations H: how many migrations to the other node the agent on
+# H started with $TOOL (it logs the tool's path).
+agent_migrations() {
+    local to=$NODE_B
+    [ "$1" = B ] && to=$NODE_A
+    grep -c "Starting /usr/local/sbin/$TOOL migrate to $to" \
+        "$T/$1/log-pacemaker/pacemaker.log"
+}
 settle() {
     node A crm_resource --wait --timeout=60 >/dev/null 2>&1 ||
         cfail "the cluster did not settle"
 }
 
-# moved FROM TO HOW...: HOW moves the domain from FROM to TO; it must
-# arrive live, exactly once, and run on as it ran.
+# moved FROM TO HOW...: HOW moves the domain from FROM to TO; the agent
+# migrates it with $TOOL, it arrives live, exactly once, and runs on as
+# it ran (its counter and its workload going on).
 moved() {
-    local from=$1 to=$2 c0 n0 c1
+    local from=$1 to=$2 c0 n0 m0 c1 t0=$SECONDS
     shift 2
     n0=$(live_receives "$to")
+    m0=$(agent_migrations "$from")
     c0=$(field "$from" $RSC counter)
     [ -n "$c0" ] || cfail "no counter from the guest on $from"
     "$@" >/dev/null 2>&1 || cfail "$*"
     wait_until 60 settled_on "$to" || cfail "$RSC did not reach $to ($*)"
+    [ "$(agent_migrations "$from")" = $((m0 + 1)) ] ||
+        cfail "the agent did not migrate $RSC with $TOOL"
     [ "$(live_receives "$to")" = $((n0 + 1)) ] ||
-        cfail "$RSC did not arrive live on $to: $(tail -n 3 "$T/$to/server.log")"
+        cfail "$RSC did not arrive live on $to: \
+$(tail -n 3 "$T/$to/server.log")"
     runs "$from" && cfail "$RSC still runs on $from"
     c1=$(field "$to" $RSC counter)
     [ -n "$c1" ] && [ "$c1" -gt "$c0" ] ||
@@ -367,23 +383,22 @@ moved() {
     [ "$(field "$to" $RSC dirty)" = 4194304 ] ||
         cfail "the guest's workload did not go on"
     settle
+    log "on $to after $((SECONDS - t0)) s, counter $c0 -> $c1"
 }
 
 # flavour TOOL: one move each way, by crm_resource --move and by standby,
 # with the agent using TOOL, which its log names.
 flavour() {
-    local tool=$1 h
+    local h
+    TOOL=$1
     for h in A B; do
         [ "$(node "$h" sh -c 'which xl || which xm')" = \
-            "/usr/local/sbin/$tool" ] || fail "the agent would not use $tool"
+            "/usr/local/sbin/$TOOL" ] || fail "the agent would not use $TOOL"
     done
-    log "$tool: crm_resource --move to $NODE_B"
+    log "$TOOL: crm_resource --move to $NODE_B"
     moved A B node A crm_resource -r $RSC --move -N $NODE_B
     node A crm_resource -r $RSC --clear >/dev/null 2>&1
-    grep -q "Starting /usr/local/sbin/$tool migrate to $NODE_B" \
-        "$T/A/log-pacemaker/pacemaker.log" ||
-        cfail "the agent did not migrate with $tool"
-    log "$tool: standby of $NODE_B"
+    log "$TOOL: standby of $NODE_B"
     moved B A node A crm_attribute --node $NODE_B --name standby \
         --update on --lifetime forever
     node A crm_attribute --node $NODE_B --name standby --update off \
@@ -412,6 +427,7 @@ log "cluster up"
 start_node A
 start_node B
 wait_until 90 both_online || cfail "the cluster did not form"
+log "cluster formed in $SECONDS s"
 
 echo "simulated kernel" >"$T/shared/vmlinuz"
 truncate -s 16M "$T/shared/$RSC.img"
@@ -459,13 +475,22 @@ flavour xl
 
 log "fencing: node A's cluster stack is killed"
 [ -n "$(stack_pids A)" ] || fail "no cluster stack on A"
+c0=$(field A $RSC counter)
+n0=$(live_receives B)
 # shellcheck disable=SC2046
 kill -9 $(stack_pids A)
+t0=$SECONDS
 wait_until 60 settled_on B || cfail "$RSC was not started on $NODE_B"
+log "fenced and started on B after $((SECONDS - t0)) s"
 grep -q "off $NODE_A: off" "$T/fence.log" || cfail "$NODE_A was not fenced"
 node B stonith_admin --history $NODE_A 2>&1 | grep -q "successful" ||
     cfail "no fencing of $NODE_A in pacemaker's history"
 [ -z "$(node_pids A)" ] || cfail "processes left on the fenced node"
 runs A && cfail "$RSC runs on the fenced node"
-[ "$(field B $RSC boots)" = 1 ] || cfail "$RSC on B is not a new boot"
+# Started anew on B, not moved there: a new boot's counter.
+[ "$(live_receives B)" = "$n0" ] || cfail "$RSC migrated to B"
+c1=$(field B $RSC counter)
+[ -n "$c1" ] && [ "$c1" -lt "$c0" ] ||
+    cfail "$RSC on B is not a new boot (counter $c0 on A, $c1 on B)"
+log "$SECONDS s in all"
 pass
