@@ -29,9 +29,11 @@ need_cluster_packages() {
     done
     [ -z "$missing" ] && return 0
     log "installing$missing"
-    { apt-get update -q && DEBIAN_FRONTEND=noninteractive timeout 600 \
-        apt-get install -y -q --no-install-recommends $missing; } \
-        >"$T/apt.log" 2>&1 || skip "cannot install$missing"
+    # shellcheck disable=SC2086
+    { timeout 300 apt-get update -q &&
+        DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q \
+            --no-install-recommends $missing; } >"$T/apt.log" 2>&1 ||
+        skip "cannot install$missing"
 }
 
 name_of() { [ "$1" = A ] && echo $NODE_A || echo $NODE_B; }
@@ -48,12 +50,11 @@ node() {
         XLTOOL_BACKEND=sim XLTOOL_SIM_DIR="$T/$h/sim" \
         XLTOOL_CONF="$T/$h/xltool.conf" "$@"
 }
-# node_bg H LOG CMD...: the same, in the background (nsenter and env
-# exec, so that $! is CMD's own pid).
+# node_bg H LOG CMD...: the same, in the background; cluster_cleanup
+# finds it in the node's mount namespace.
 node_bg() {
     local h=$1 out=$2; shift 2
     node "$h" "$@" </dev/null >>"$out" 2>&1 &
-    BG=$!
 }
 
 # The node's private files: corosync's and pacemaker's state, logs and
@@ -261,7 +262,6 @@ start_node() {
     node_bg "$h" "$T/$h/pacemaker.out" env \
         PCMK_logfile=/var/log/pacemaker/pacemaker.log PCMK_logfacility=none \
         pacemakerd
-    eval "STACK_$h=$BG"
 }
 
 # The pids of every process in node H's mount namespace.
@@ -289,8 +289,8 @@ stack_pids() {
 # Everything the nodes ran is killed (a power-off of both), then
 # migrate-lib's cleanup removes the domains' records and the network.
 cluster_cleanup() {
-    local h pids i
-    for i in $(seq 1 50); do
+    local h pids
+    for _ in $(seq 1 50); do
         pids=$(node_pids A; node_pids B)
         [ -z "$pids" ] && break
         # shellcheck disable=SC2086
@@ -457,7 +457,7 @@ EOF
 node A crm_attribute --type nodes --node $NODE_A --name ip --update $IPA &&
     node A crm_attribute --type nodes --node $NODE_B --name ip \
         --update $IPB || cfail "node attributes"
-node A crm configure load update "$T/cib.crm" >"$T/crm.out" 2>&1 ||
+node A timeout 60 crm configure load update "$T/cib.crm" >"$T/crm.out" 2>&1 ||
     cfail "crm configure: $(cat "$T/crm.out")"
 node A crm_resource -r $RSC --move -N $NODE_A >/dev/null 2>&1
 node A crm_resource -r $RSC --meta -p target-role -v Started >/dev/null ||
@@ -478,13 +478,15 @@ log "fencing: node A's cluster stack is killed"
 c0=$(field A $RSC counter)
 n0=$(live_receives B)
 # shellcheck disable=SC2046
-kill -9 $(stack_pids A)
+kill -9 $(stack_pids A) 2>/dev/null
 t0=$SECONDS
 wait_until 60 settled_on B || cfail "$RSC was not started on $NODE_B"
 log "fenced and started on B after $((SECONDS - t0)) s"
 grep -q "off $NODE_A: off" "$T/fence.log" || cfail "$NODE_A was not fenced"
-node B stonith_admin --history $NODE_A 2>&1 | grep -q "successful" ||
-    cfail "no fencing of $NODE_A in pacemaker's history"
+node B stonith_admin --history $NODE_A >"$T/history" 2>&1
+grep -q "successful" "$T/history" ||
+    cfail "no fencing of $NODE_A in pacemaker's history: $(cat "$T/history")"
+log "$(cat "$T/history")"
 [ -z "$(node_pids A)" ] || cfail "processes left on the fenced node"
 runs A && cfail "$RSC runs on the fenced node"
 # Started anew on B, not moved there: a new boot's counter.
