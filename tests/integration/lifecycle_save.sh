@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # lifecycle_save.sh - save and restore keep the guest's memory: its
 # checksum is the same before and after, its counter goes on from where
-# it was; save -c leaves the domain running; restore -p leaves it paused;
-# the save file is xl's format (magic, byte order, JSON config), with our
-# stream flag so that xl would refuse it; damaged files are refused.
+# it was, and so does its dirty workload; save -c leaves the domain
+# running; restore -p leaves it paused; the save file is xl's format
+# (magic, byte order, JSON config), with our stream flag so that xl would
+# refuse it; damaged files are refused.
 . "$TOP/tests/integration/lifecycle.lib"
 
 mkcfg s "disk = [ 'file:$IMG/disk.img,xvda,w' ]" "memory = 32"
@@ -43,6 +44,12 @@ x restore -p s2.save 2>/dev/null || fail "restore -p"
 [ "$(state s)" = --p--- ] || fail "restore -p state '$(state s)'"
 x unpause s
 [ "$(checksum s)" = "$sum1" ] || fail "checkpoint copy differs"
+# What the guest was running (its workload, kept in its memory) runs on.
+guest s "dirty 1M/s" >/dev/null
+x save s s3.save 2>/dev/null || fail "save with the workload on"
+x restore s3.save 2>/dev/null || fail "restore with the workload on"
+guest s status | tr -d '\r' | grep -qx 'dirty: 1048576 bytes/s' ||
+    fail "the workload stopped in save and restore"
 x destroy s
 
 # Damaged files: a clear error, no domain, no state.
