@@ -107,14 +107,15 @@ logging {
 EOF
     printf '127.0.0.1 localhost\n%s %s\n%s %s\n' $IPA $NODE_A $IPB $NODE_B \
         >"$D/hosts"
-    # The tool the agent finds: xm first; xl_flavour adds xl.
+    # The tool the agent finds: xm first; for the xl flavour, xl too.
     ln -s "$XM" "$D/sbin/xm"
 }
 
 # In the node's new mount namespace: the private files above; the fence
 # agent added to /usr/sbin (where pacemaker looks for fence_* agents) by
-# a read-only overlay; Xen's own xl hidden, so that the agent's `which
-# xl` finds only the xl that xl_flavour puts into /usr/local/sbin.
+# a read-only overlay; any other xl on the PATH (Xen's own, or an
+# installed xltool) hidden, so that the agent's `which xl` finds only the
+# one the xl flavour puts into /usr/local/sbin.
 node_mounts() {
     local h=$1 D=$T/$1
     cat <<EOF
@@ -134,7 +135,9 @@ mount --bind $D/log-crmsh /var/log/crmsh
 mount --bind $D/hosts /etc/hosts
 mount --bind $D/sbin /usr/local/sbin
 mount -t overlay xltool-test-fence -o lowerdir=$T/fence:/usr/sbin /usr/sbin
-if [ -e /usr/sbin/xl ]; then mount --bind $T/noexec /usr/sbin/xl; fi
+for d in \$(echo $NODE_PATH | tr : ' '); do
+    [ \$d = /usr/local/sbin ] || [ ! -x \$d/xl ] || mount --bind $T/noexec \$d/xl
+done
 EOF
 }
 
