@@ -43,6 +43,11 @@ LDLIBS   += $(PKG_LIBS) -lutil -lm -lpthread
 
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CPPFLAGS += -DXLTOOL_VERSION='"$(VERSION)"'
+# The simulated hypervisor's compile date: the build's, or
+# SOURCE_DATE_EPOCH's when set, so that a package build is reproducible.
+BUILD_DATE := $(shell date -u -d "@$${SOURCE_DATE_EPOCH:-$$(date +%s)}" \
+                '+%a %b %e %H:%M:%S UTC %Y')
+CPPFLAGS += -DXLTOOL_BUILD_DATE='"$(BUILD_DATE)"'
 
 # Each module directory is a library module; the CLI links them all.
 MODULES   = config-parser core relocation bridge
@@ -106,13 +111,39 @@ bench: all
 lab-check: all
 	tests/lab/run-lab $(BUILD)
 
+# Where `make install` puts what the Debian package ships too: the units
+# and the completion where systemd and bash-completion look for them under
+# PREFIX (/usr: the system's own directories), the examples under the doc
+# directory, and /etc/xen/xltool.conf (with no key or certificate named)
+# only when there is none yet: an admin's config is never overwritten.
+ifeq ($(PREFIX),/usr)
+UNITDIR  ?= /lib/systemd/system
+else
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+endif
+COMPDIR  ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR   ?= $(PREFIX)/share/doc/xltool
+CONFDIR  ?= /etc/xen
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man5
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(COMPDIR) $(DESTDIR)$(DOCDIR)/examples \
+	    $(DESTDIR)$(CONFDIR)
 	install -m 755 $(BUILD)/xltool $(DESTDIR)$(PREFIX)/sbin/xltool
 	ln -sf xltool $(DESTDIR)$(PREFIX)/sbin/xm
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	ln -sf xltool.1 $(DESTDIR)$(PREFIX)/share/man/man1/xm.1
 	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' dist/xltool-relocation.service.in \
+	    >$(DESTDIR)$(UNITDIR)/xltool-relocation.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/xltool-relocation.service
+	install -m 644 dist/bash-completion/xltool $(DESTDIR)$(COMPDIR)/xltool
+	ln -sf xltool $(DESTDIR)$(COMPDIR)/xm
+	install -m 644 examples/*.cfg examples/xltool.conf \
+	    $(DESTDIR)$(DOCDIR)/examples/
+	[ -e $(DESTDIR)$(CONFDIR)/xltool.conf ] || \
+	    install -m 644 dist/xltool.conf $(DESTDIR)$(CONFDIR)/xltool.conf
 
 format:
 	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(wildcard */*.h)
