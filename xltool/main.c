@@ -1,6 +1,7 @@
 /*
  * main.c - entry point: picks xm or xl output conventions from the name
- * the program was run as, and dispatches through the command table.
+ * the program was run as (xm; xl or xltool), and dispatches through the
+ * command table.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,10 @@ int main(int argc, char **argv)
     if (!strcmp(base, "xm")) {
         xt_xm_mode = 1;
         xt_progname = "xm";
+    } else if (!strcmp(base, "xl")) {
+        /* Installed as the host's xl: xl's conventions (the default),
+         * and messages that name the command the caller typed. */
+        xt_progname = "xl";
     }
     setlocale(LC_NUMERIC, "C");
 
