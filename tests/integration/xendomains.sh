@@ -93,8 +93,10 @@ counts_past() { local c; c=$(counter "$1"); [ -n "$c" ] && [ "$c" -gt "$2" ]; }
 wait_until 10 counts_past web 5 || fail "web's guest does not run"
 # A restored guest has the memory it was saved with and its counter goes
 # on; a guest booted afresh has other memory and counts from zero.
+declare -A cnt sum
 for d in web db extra; do
-    eval "c_$d=\$(counter $d) m_$d=\$(checksum $d)"
+    cnt[$d]=$(counter $d)
+    sum[$d]=$(checksum $d)
 done
 
 echo "--- stop: save"
@@ -119,11 +121,10 @@ done
 grep -q "Starting Xen domain" "$out" && fail "a restored domain was created"
 [ -z "$(ls -A "$T/save")" ] || fail "save files left: $(ls "$T/save")"
 for d in web db extra; do
-    eval "c0=\$c_$d m0=\$m_$d"
     c1=$(counter $d)
-    [ -n "$c1" ] && [ "$c1" -ge "$c0" ] ||
-        fail "$d's guest did not go on from its saved state ($c0 -> $c1)"
-    [ "$(checksum $d)" = "$m0" ] || fail "$d's memory differs after restore"
+    [ -n "$c1" ] && [ "$c1" -ge "${cnt[$d]}" ] ||
+        fail "$d's guest did not go on from its saved state (${cnt[$d]} -> $c1)"
+    [ "$(checksum $d)" = "${sum[$d]}" ] || fail "$d's memory differs after restore"
 done
 
 echo "--- stop without a save directory: shut down"
