@@ -44,6 +44,7 @@ struct cfg_globals {
     char *default_gatewaydev;
     char *default_vifbackend;
     char *lockfile;
+    int output_sxp;            /* output_format="sxp"; json by default */
 };
 
 void cfg_globals_init(struct cfg_globals *g);

@@ -227,7 +227,8 @@ int main_bridge(int argc, char **argv)
     const struct cmd_spec *sub;
     int opt;
 
-    SWITCH_FOREACH_OPT(opt, "", NULL, "bridge", 1) {
+    /* '+': the subcommand's own options follow its name. */
+    SWITCH_FOREACH_OPT(opt, "+", NULL, "bridge", 1) {
     default:
         break;
     }
@@ -239,6 +240,6 @@ int main_bridge(int argc, char **argv)
     argv[optind] = name;
     argc -= optind;
     argv += optind;
-    optind = 1;
+    optind = 0;
     return sub->fn(argc, argv);
 }
