@@ -86,8 +86,9 @@ fail:
 }
 
 /* A config given for the destination (xl's -C) must describe the domain
- * that moves: its name, and its UUID when it has one (a config without
- * one takes the domain's, so that the domain keeps it). */
+ * that moves: its name.  The domain keeps its UUID (a config without one
+ * gets a random one when it is read), as a migration never changes
+ * which domain it is. */
 static int check_override(struct mig *m, libxl_domain_config *o,
                           const libxl_uuid *uuid, char *err)
 {
@@ -98,13 +99,7 @@ static int check_override(struct mig *m, libxl_domain_config *o,
                  "names domain '%s', not %s", name ? name : "", m->name);
         return -1;
     }
-    if (libxl_uuid_is_nil(&o->c_info.uuid)) {
-        libxl_uuid_copy(NULL, &o->c_info.uuid, uuid);
-    } else if (libxl_uuid_compare(&o->c_info.uuid, uuid)) {
-        snprintf(err, XT_ERRLEN, "the config given for the destination "
-                 "has another UUID than %s", m->name);
-        return -1;
-    }
+    libxl_uuid_copy(NULL, &o->c_info.uuid, uuid);
     return 0;
 }
 

@@ -168,6 +168,7 @@ static int state_bits(const char *name, unsigned int *bits_r)
         }
     xt_err("list: unknown state '%s' (running, blocked, paused, shutdown, "
            "crashed or dying)", name);
+    cmd_print_usage(stderr, cmd_lookup("list"));
     return -1;
 }
 
@@ -248,6 +249,7 @@ int main_list(int argc, char **argv)
     }
     if (state && optind < argc) {
         xt_err("list: give either --state or domains, not both");
+        cmd_print_usage(stderr, cmd_lookup("list"));
         return EXIT_USAGE;
     }
     be = xt_backend();

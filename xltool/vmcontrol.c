@@ -105,7 +105,14 @@ out:
 }
 
 /* xl 4.17's create options, or xm 4.4's; both take -f/--defconfig. */
-static const struct option create_longopts[] = {
+static const struct option xl_create_longopts[] = {
+    {"dryrun", no_argument, NULL, 'n'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"defconfig", required_argument, NULL, 'f'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+static const struct option xm_create_longopts[] = {
     {"dryrun", no_argument, NULL, 'n'},
     {"quiet", no_argument, NULL, 'q'},
     {"defconfig", required_argument, NULL, 'f'},
@@ -142,9 +149,9 @@ int main_create(int argc, char **argv)
 
     libxl_domain_config_init(&d_config);
     cfg_extra_init(&extra);
-    /* Long options only as the tool run has them: --paused, say, is xm's. */
     SWITCH_FOREACH_OPT(opt, xt_xm_mode ? "npcqf:s" : "npcqf:Fde",
-                       create_longopts, "create", 0) {
+                       xt_xm_mode ? xm_create_longopts : xl_create_longopts,
+                       "create", 0) {
     case 'n': dryrun = 1; break;
     case 'p': paused = 1; break;
     case 'c': console = 1; break;
