@@ -18,7 +18,9 @@
 #     "#" turns into a shell comment: the stream goes through socat.
 # Before migrating, Ganeti checks the toolstack (`which xl`, `xl help`)
 # and that the instance runs at the source, parsing `xl list` as six
-# whitespace-separated fields a line; the test does the same.  The
+# whitespace-separated fields a line; it reads the node's resources from
+# `xl info` ("key : value" lines, integers for the memory and CPU counts).
+# The test does the same.  The
 # instance must arrive running, with its guest going on, and be gone
 # from the source; then it goes back the same way.
 . "$(dirname "$0")/host-xl.lib"
@@ -86,6 +88,19 @@ arrived_on() {
     [ -n "$c1" ] && [ "$c1" -gt "$c0" ] ||
         fail "the guest did not go on ($c0 -> $c1)"
 }
+
+# node_info HOST: the figures Ganeti's GetNodeInfo reads from `xl info`.
+node_info() {
+    local k v
+    xlon "$1" info >"$T/info.$1" 2>&1 || fail "xl info on $1: $(cat "$T/info.$1")"
+    for k in total_memory free_memory nr_cpus nr_nodes cores_per_socket \
+        threads_per_core; do
+        v=$(sed -n "s/^$k *: *//p" "$T/info.$1")
+        [[ $v =~ ^[0-9]+$ ]] || fail "xl info on $1: $k is '$v'"
+    done
+}
+node_info A
+node_info B
 
 # The instance's config, as Ganeti writes it to /etc/xen/INSTANCE (here
 # in the namespace's overlay of /etc/xen).
