@@ -83,4 +83,17 @@ done
 make -s -C "$TOP" uninstall >/dev/null 2>&1 || fail "second uninstall failed"
 [ "$(readlink /usr/sbin/xl)" = "$sys_before" ] || fail "second uninstall broke xl"
 
+echo "--- PREFIX=/usr: xltool takes the packaged path itself"
+overlay /usr/share/man
+make -s -C "$TOP" install XL=1 PREFIX=/usr BUILD="$BUILD" >"$T/usr.log" 2>&1 ||
+    fail "install PREFIX=/usr: $(cat "$T/usr.log")"
+[ "$(readlink /usr/sbin/xl)" = xltool ] || fail "/usr/sbin/xl is $(readlink /usr/sbin/xl)"
+[ "$(readlink /usr/sbin/xl.distrib)" = "$sys_before" ] ||
+    fail "the packaged xl was not kept as /usr/sbin/xl.distrib"
+[ "$(personality xen)" = xl ] || fail "xen does not run xltool as xl"
+make -s -C "$TOP" uninstall PREFIX=/usr >"$T/usr.log" 2>&1 ||
+    fail "uninstall PREFIX=/usr: $(cat "$T/usr.log")"
+[ "$(readlink /usr/sbin/xl)" = "$sys_before" ] || fail "/usr/sbin/xl not restored"
+[ "$(dpkg-divert --list | sort)" = "$div_before" ] || fail "diversions differ"
+[ ! -e /usr/sbin/xltool ] || fail "/usr/sbin/xltool left"
 echo PASS
