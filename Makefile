@@ -18,6 +18,7 @@ CC       ?= cc
 SAN      ?= 0
 VALGRIND ?= 0
 PREFIX   ?= /usr/local
+XL       ?= 0
 
 ifeq ($(SAN),1)
 BUILD    ?= build/san
@@ -57,12 +58,15 @@ LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS  = $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB       = $(BUILD)/libxltool.a
 
+MAN1      = $(wildcard man/*.1)
+MAN5      = $(wildcard man/*.5)
+
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_HELPER_SRCS = $(wildcard tests/helpers/*.c)
 TEST_HELPER_BINS = $(TEST_HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check demo fuzz bench lab-check clean install format
+.PHONY: all check demo fuzz bench lab-check clean install uninstall format
 
 all: $(BUILD)/xltool $(BUILD)/xm
 
@@ -125,6 +129,10 @@ COMPDIR  ?= $(PREFIX)/share/bash-completion/completions
 DOCDIR   ?= $(PREFIX)/share/doc/xltool
 CONFDIR  ?= /etc/xen
 
+# `make install XL=1` makes xltool the host's xl as well (scripts/host-xl:
+# PREFIX/sbin/xl, and Debian's packaged /usr/sbin/xl diverted to
+# /usr/sbin/xl.distrib); `make uninstall` removes xltool and gives the
+# host its own xl back (the config in CONFDIR stays, as the admin's).
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(UNITDIR) \
@@ -132,9 +140,9 @@ install: all
 	    $(DESTDIR)$(CONFDIR)
 	install -m 755 $(BUILD)/xltool $(DESTDIR)$(PREFIX)/sbin/xltool
 	ln -sf xltool $(DESTDIR)$(PREFIX)/sbin/xm
-	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
 	ln -sf xltool.1 $(DESTDIR)$(PREFIX)/share/man/man1/xm.1
-	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5/
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|' dist/xltool-relocation.service.in \
 	    >$(DESTDIR)$(UNITDIR)/xltool-relocation.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/xltool-relocation.service
@@ -144,6 +152,19 @@ install: all
 	    $(DESTDIR)$(DOCDIR)/examples/
 	[ -e $(DESTDIR)$(CONFDIR)/xltool.conf ] || \
 	    install -m 644 dist/xltool.conf $(DESTDIR)$(CONFDIR)/xltool.conf
+ifeq ($(XL),1)
+	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' scripts/host-xl install
+endif
+
+uninstall:
+	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' scripts/host-xl remove
+	rm -f $(DESTDIR)$(PREFIX)/sbin/xltool $(DESTDIR)$(PREFIX)/sbin/xm
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(MAN1)))
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/xm.1
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man5/,$(notdir $(MAN5)))
+	rm -f $(DESTDIR)$(UNITDIR)/xltool-relocation.service
+	rm -f $(DESTDIR)$(COMPDIR)/xltool $(DESTDIR)$(COMPDIR)/xm
+	rm -rf $(DESTDIR)$(DOCDIR)
 
 format:
 	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(wildcard */*.h)
