@@ -132,7 +132,8 @@ CONFDIR  ?= /etc/xen
 # `make install XL=1` makes xltool the host's xl as well (scripts/host-xl:
 # PREFIX/sbin/xl, and Debian's packaged /usr/sbin/xl diverted to
 # /usr/sbin/xl.distrib); `make uninstall` removes xltool and gives the
-# host its own xl back (the config in CONFDIR stays, as the admin's).
+# host its own xl back (and removes xltool.conf only if it is still the
+# one install put there: an edited one is the admin's).
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(UNITDIR) \
@@ -165,6 +166,8 @@ uninstall:
 	rm -f $(DESTDIR)$(UNITDIR)/xltool-relocation.service
 	rm -f $(DESTDIR)$(COMPDIR)/xltool $(DESTDIR)$(COMPDIR)/xm
 	rm -rf $(DESTDIR)$(DOCDIR)
+	! cmp -s dist/xltool.conf $(DESTDIR)$(CONFDIR)/xltool.conf || \
+	    rm -f $(DESTDIR)$(CONFDIR)/xltool.conf
 
 format:
 	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(wildcard */*.h)

@@ -36,6 +36,25 @@ make -s -C "$TOP" uninstall DESTDIR="$R" PREFIX=/usr >>"$T/destdir.log" 2>&1 ||
     fail "uninstall: $(cat "$T/destdir.log")"
 left=$(find "$R" ! -type d)
 [ -z "$left" ] || fail "uninstall left: $left"
+# The same set as the package: units, completion, examples, and an
+# xltool.conf that is only ever written when there is none, and that
+# uninstall leaves once the admin has edited it.
+make -s -C "$TOP" install DESTDIR="$R" PREFIX=/usr BUILD="$BUILD" \
+    >>"$T/destdir.log" 2>&1 || fail "install again"
+for f in lib/systemd/system/xltool-relocation.service etc/xen/xltool.conf \
+         usr/share/bash-completion/completions/xltool \
+         usr/share/doc/xltool/examples/busybox.cfg; do
+    [ -f "$R/$f" ] || fail "install did not put $f in place"
+done
+echo 'relocation = { psk_file = "/etc/xen/my.psk"; };' >"$R/etc/xen/xltool.conf"
+make -s -C "$TOP" install DESTDIR="$R" PREFIX=/usr BUILD="$BUILD" \
+    >>"$T/destdir.log" 2>&1 || fail "install over an edited config"
+grep -q my.psk "$R/etc/xen/xltool.conf" || fail "install overwrote the config"
+make -s -C "$TOP" uninstall DESTDIR="$R" PREFIX=/usr >>"$T/destdir.log" 2>&1 ||
+    fail "uninstall again"
+[ "$(find "$R" ! -type d)" = "$R/etc/xen/xltool.conf" ] ||
+    fail "uninstall: $(find "$R" ! -type d)"
+rm -rf "$R"
 
 echo "--- the machine's own layout, in a private mount namespace"
 sys_before=$(readlink /usr/sbin/xl)
