@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxl_utils.h>
+
 #include "cfg_int.h"
 
 
@@ -134,53 +136,6 @@ static void conv_memory_vcpus(struct cfg_conv *cv)
                        b->max_vcpus, vcpus);
 }
 
-/* One "0-3,^2" CPU list into map; -1 with a message on error. */
-static int parse_cpulist(const char *s, libxl_bitmap *map, char *err,
-                         size_t errlen)
-{
-    unsigned long a, z, k;
-    char *dup = strdup(s), *tok, *save = NULL, *end;
-    int rc = -1, neg;
-
-    if (!dup || bitmap_alloc(map, 8) < 0)
-        goto out;
-    for (tok = strtok_r(dup, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
-        neg = *tok == '^';
-        tok += neg;
-        if (!isdigit((unsigned char)*tok)) {
-            snprintf(err, errlen, "invalid CPU range \"%s\"%s", tok,
-                     (!strcmp(tok, "all") || !strncmp(tok, "node", 4))
-                         ? " (\"all\" and NUMA nodes depend on the host)"
-                         : "");
-            goto out;
-        }
-        a = z = strtoul(tok, &end, 10);
-        if (*end == '-' && isdigit((unsigned char)end[1]))
-            z = strtoul(end + 1, &end, 10);
-        if (*end || z < a || z >= 4096) {
-            snprintf(err, errlen, "invalid CPU range \"%s\"", tok);
-            goto out;
-        }
-        if (z / 8 + 1 > map->size) {
-            uint8_t *nm = realloc(map->map, z / 8 + 1);
-
-            if (!nm)
-                goto out;
-            memset(nm + map->size, 0, z / 8 + 1 - map->size);
-            map->map = nm;
-            map->size = (uint32_t)(z / 8 + 1);
-        }
-        for (k = a; k <= z; k++)
-            neg ? (void)(map->map[k / 8] &= (uint8_t)~(1u << (k % 8)))
-                : bitmap_set(map, (long)k);
-    }
-    rc = 0;
-out:
-    free(dup);
-    return rc;
-}
-
 static int affinity_item(struct cfg_conv *cv, const struct cfg_value *v,
                          libxl_bitmap *map)
 {
@@ -195,7 +150,7 @@ static int affinity_item(struct cfg_conv *cv, const struct cfg_value *v,
                           cfg_value_kind(v));
         return -1;
     }
-    if (parse_cpulist(s, map, err, sizeof(err))) {
+    if (cfg_cpumap_parse(s, &cv->g->host, map, err, sizeof(err))) {
         cfg_conv_error_at(cv, v, -1, 0, "%s", err);
         return -1;
     }
@@ -226,9 +181,19 @@ static void conv_affinity(struct cfg_conv *cv, const char *key, int hard)
         b->vcpu_soft_affinity = arr;
         b->num_vcpu_soft_affinity = n;
     }
-    for (k = 0; k < n; k++)
-        if (affinity_item(cv, list ? v->items[k] : v, &arr[k]))
+    for (k = 0; k < n; k++) {
+        const struct cfg_value *it = list ? v->items[k] : v;
+
+        if (affinity_item(cv, it, &arr[k]))
             return;
+        /* xl refuses a hard affinity that leaves a VCPU nowhere to run
+         * (a soft one may be empty). */
+        if (hard && libxl_bitmap_is_empty(&arr[k])) {
+            cfg_conv_error_at(cv, it, -1, 0, "'%s' leaves VCPU %d no CPU "
+                              "of this host to run on", key, k);
+            return;
+        }
+    }
     if (list || !hard)
         libxl_defbool_set(&b->numa_placement, false);
 }

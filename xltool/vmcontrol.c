@@ -8,6 +8,23 @@
 #include "cfg.h"
 #include "xltool.h"
 
+/*
+ * The host the config is read for, as xl reads it for the hypervisor it
+ * runs on: from the backend (quietly: create -n prints only the JSON).
+ * Without a backend the host stays unknown, and the reader refuses only
+ * the CPU lists that need it.
+ */
+static void load_host(struct cfg_host *h)
+{
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    int fallback;
+
+    if (core_open(&be, &fallback, err) == 0)
+        core_host_facts(be, h, err);
+    core_close(be);
+}
+
 /* Parses the config named on the command line; prints every diagnostic.
  * Returns 0 when the config is usable. */
 static int load_config(const char *name, int nvars, char **vars,
@@ -28,6 +45,8 @@ static int load_config(const char *name, int nvars, char **vars,
     }
     if (cfg_globals_load(&g, NULL, &diags))
         goto out;
+    g.xm_mode = xt_xm_mode;
+    load_host(&g.host);
     rc = cfg_parse_file(path, nvars, vars, &g, d_config, extra, &diags);
 out:
     cfg_diags_format(&diags, stderr);
