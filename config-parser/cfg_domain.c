@@ -277,7 +277,14 @@ static void conv_bootloader_args(struct cfg_conv *cv)
     const char *s;
     int n = 0;
 
-    if (!var && (var = cfg_env_find(cv->env, "bootargs"))) {
+    if (!var && (var = cfg_env_find(cv->env, "bootargs")) &&
+        !cv->g->xm_mode) {
+        cfg_conv_get(cv, "bootargs");
+        cfg_conv_warn(cv, var, "'bootargs' is ignored, as xl ignores it "
+                      "(xm reads it as 'bootloader_args')");
+        return;
+    }
+    if (var && !strcmp(var->name, "bootargs")) {
         key = "bootargs";
         cfg_conv_warn(cv, var, "'bootargs' is xm's name for "
                       "'bootloader_args'; read as 'bootloader_args'");
@@ -570,6 +577,12 @@ static void conv_xm_aliases(struct cfg_conv *cv)
         cfg_conv_warn(cv, var, "'cpu_cap' is ignored: 'cap' is given");
         return;
     }
+    if (!cv->g->xm_mode) {
+        cfg_conv_get(cv, "cpu_cap");
+        cfg_conv_warn(cv, var, "'cpu_cap' is ignored, as xl ignores it (xm "
+                      "reads it as 'cap')");
+        return;
+    }
     cfg_conv_warn(cv, var, "'cpu_cap' is xm's name for 'cap'; read as "
                   "'cap'");
     if (cfg_conv_long(cv, "cpu_cap", INT_MIN, INT_MAX, &l) > 0)
@@ -678,12 +691,11 @@ static const char *const xm_only[][2] = {
 };
 
 static const char *const xl_unsupported[] = {
-    "seclabel", "init_seclabel", "pvshim", "pvshim_path", "pvshim_cmdline",
+    "pvshim", "pvshim_path", "pvshim_cmdline",
     "pvshim_extra", "vuart", "vnuma", "mmio_hole", "altp2m", "altp2mhvm",
     "ms_vm_genid", "mca_caps", "vmtrace_buf_kb", "ioports", "irqs", "iomem",
-    "p9", "vtpm", "vdispl", "pvcalls", "vsnd", "channel", "usbctrl",
-    "usbdev", "cpuid", "device_model_stubdomain_seclabel", "gic_version",
-    "tee", "vkb", "msr_relaxed", "rdm", "dtdev", "passthrough",
+    "p9", "vtpm", "vdispl", "pvcalls", "vsnd", "gic_version",
+    "tee", "vkb", "msr_relaxed", "rdm", "dtdev",
     "vif2", "max_grant_version", "vpmu", "stubdomain_cmdline", NULL,
 };
 
@@ -750,6 +762,7 @@ int cfg_convert(struct cfg_conv *cv)
     cfg_conv_disks(cv);
     cfg_conv_nics(cv);
     cfg_conv_vfbs(cv);
+    cfg_conv_keys(cv);
     conv_device_model(cv);
     conv_top_vnc(cv);
     warn_leftovers(cv);
