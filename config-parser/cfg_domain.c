@@ -181,6 +181,15 @@ static void conv_affinity(struct cfg_conv *cv, const char *key, int hard)
         b->vcpu_soft_affinity = arr;
         b->num_vcpu_soft_affinity = n;
     }
+    if (!n && !list) {
+        /* xl reads the string even for a domain without VCPUs: its
+         * errors stop the config, its map is not kept. */
+        libxl_bitmap tmp;
+
+        libxl_bitmap_init(&tmp);
+        affinity_item(cv, v, &tmp);
+        libxl_bitmap_dispose(&tmp);
+    }
     for (k = 0; k < n; k++) {
         const struct cfg_value *it = list ? v->items[k] : v;
 
