@@ -126,6 +126,8 @@ static void conv_memory_vcpus(struct cfg_conv *cv)
     }
     if (cfg_conv_long(cv, "maxvcpus", 1, 4096, &l) > 0)
         b->max_vcpus = (int)l;
+    /* Before the defaults: the vnuma nodes may set both maxima. */
+    cfg_conv_vnuma(cv);
     if (b->max_memkb == LIBXL_MEMKB_DEFAULT)
         b->max_memkb = b->target_memkb;
     if (b->max_vcpus == 0)
@@ -701,7 +703,7 @@ static const char *const xm_only[][2] = {
 
 static const char *const xl_unsupported[] = {
     "pvshim", "pvshim_path", "pvshim_cmdline",
-    "pvshim_extra", "vuart", "vnuma", "mmio_hole", "altp2m", "altp2mhvm",
+    "pvshim_extra", "vuart", "mmio_hole", "altp2m", "altp2mhvm",
     "ms_vm_genid", "mca_caps", "vmtrace_buf_kb", "ioports", "irqs", "iomem",
     "p9", "vtpm", "vdispl", "pvcalls", "vsnd", "gic_version",
     "tee", "vkb", "msr_relaxed", "rdm", "dtdev",

@@ -171,6 +171,8 @@ void cfg_conv_keys(struct cfg_conv *cv);
 void cfg_conv_channels(struct cfg_conv *cv);
 void cfg_conv_usbctrls(struct cfg_conv *cv);
 void cfg_conv_usbdevs(struct cfg_conv *cv);
+/* vnuma, checked against the host (cfg_vnuma.c). */
+void cfg_conv_vnuma(struct cfg_conv *cv);
 /* Appends a framebuffer and its keyboard, as xl pairs them. */
 int cfg_conv_add_vfb(struct cfg_conv *cv);
 /* One disk or vif spec, outside of a config (for tests and hot-plug).

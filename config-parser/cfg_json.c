@@ -581,6 +581,7 @@ static int read_binfo(struct jctx *j, yajl_val obj, libxl_domain_config *dc)
         struct yajl_val_s sub = { .type = yajl_t_object };
 
         if (!strncmp(key[0], "type.", 5) || !strcmp(key[0], "cpuid") ||
+            !strcmp(key[0], "vnuma_nodes") ||
             !strcmp(key[0], "vcpu_hard_affinity") ||
             !strcmp(key[0], "vcpu_soft_affinity"))
             continue;
@@ -703,6 +704,73 @@ KEYED_READER(channels, libxl_device_channel, libxl_device_channel_init,
 DEV_READER(usbctrls, libxl_device_usbctrl, libxl_device_usbctrl_init,
            usbctrl_f)
 
+/* One vNUMA node: memkb, pnode, distances (an array of numbers) and
+ * vcpus (a bitmap). */
+static int read_vnode(struct jctx *j, yajl_val v, libxl_vnode_info *p)
+{
+    size_t k, d;
+    long long i;
+
+    if (!YAJL_IS_OBJECT(v))
+        return jerr(j, "b_info.vnuma_nodes", "expected an object");
+    for (k = 0; k < v->u.object.len; k++) {
+        const char *key = v->u.object.keys[k];
+        yajl_val m = v->u.object.values[k];
+
+        if (!strcmp(key, "memkb") && YAJL_IS_INTEGER(m) &&
+            YAJL_GET_INTEGER(m) >= 0) {
+            p->memkb = (uint64_t)YAJL_GET_INTEGER(m);
+        } else if (!strcmp(key, "pnode")) {
+            if (read_int(j, m, 0, UINT32_MAX, &i, "b_info.vnuma_nodes"))
+                return -1;
+            p->pnode = (uint32_t)i;
+        } else if (!strcmp(key, "vcpus")) {
+            if (read_bitmap(j, m, &p->vcpus, "b_info.vnuma_nodes"))
+                return -1;
+        } else if (!strcmp(key, "distances") && YAJL_IS_ARRAY(m)) {
+            free(p->distances);
+            p->distances = calloc(m->u.array.len + 1, sizeof(uint32_t));
+            if (!p->distances)
+                return jerr(j, "b_info.vnuma_nodes", "out of memory");
+            p->num_distances = (int)m->u.array.len;
+            for (d = 0; d < m->u.array.len; d++) {
+                if (read_int(j, m->u.array.values[d], 0, UINT32_MAX, &i,
+                             "b_info.vnuma_nodes"))
+                    return -1;
+                p->distances[d] = (uint32_t)i;
+            }
+        } else {
+            return jerr(j, "b_info.vnuma_nodes", "this field cannot be "
+                        "represented");
+        }
+    }
+    return 0;
+}
+
+static int take_vnuma(struct jctx *j, yajl_val binfo,
+                      libxl_domain_build_info *b)
+{
+    const char *path[] = { "vnuma_nodes", NULL };
+    yajl_val v = YAJL_IS_OBJECT(binfo) ? yajl_tree_get(binfo, path,
+                                                       yajl_t_any) : NULL;
+    size_t k;
+
+    if (!v)
+        return 0;
+    if (!YAJL_IS_ARRAY(v))
+        return jerr(j, "b_info.vnuma_nodes", "expected an array");
+    b->vnuma_nodes = calloc(v->u.array.len + 1, sizeof(*b->vnuma_nodes));
+    if (!b->vnuma_nodes)
+        return jerr(j, "b_info.vnuma_nodes", "out of memory");
+    for (k = 0; k < v->u.array.len; k++) {
+        libxl_vnode_info_init(&b->vnuma_nodes[k]);
+        b->num_vnuma_nodes = (int)k + 1;
+        if (read_vnode(j, v->u.array.values[k], &b->vnuma_nodes[k]))
+            return -1;
+    }
+    return 0;
+}
+
 /* 32 characters of a CPUID register policy: 0 1 x k s. */
 static int cpuid_reg_ok(yajl_val v)
 {
@@ -732,7 +800,7 @@ static int read_cpuid_leaf(struct jctx *j, yajl_val leaf,
     long long lf = member_int(leaf, "leaf"), sub = member_int(leaf,
                                                               "subleaf");
     char line[256], sep = ':';
-    size_t k, len, used = 0;
+    size_t k, len;
     int r;
 
     if (!YAJL_IS_OBJECT(leaf) || lf < 0)
@@ -754,9 +822,12 @@ static int read_cpuid_leaf(struct jctx *j, yajl_val leaf,
         len += (size_t)snprintf(line + len, sizeof(line) - len, "%c%s=%s",
                                 sep, key, YAJL_GET_STRING(v));
         sep = ',';
-        used++;
     }
-    if (!used || libxl_cpuid_parse_config_xend(cp, line))
+    /* A leaf without registers (what an item that failed after its
+     * leaf number leaves) is "LEAF:", which libxl takes. */
+    if (sep == ':')
+        snprintf(line + len, sizeof(line) - len, ":");
+    if (libxl_cpuid_parse_config_xend(cp, line))
         return jerr(j, "b_info.cpuid", "this leaf cannot be represented");
     return 0;
 }
@@ -901,7 +972,8 @@ int cfg_config_from_json(const char *json, libxl_domain_config *d_config,
         if (!strcmp(root->u.object.keys[k], "b_info") &&
             (take_affinity(&j, root->u.object.values[k],
                            &d_config->b_info) ||
-             take_cpuid(&j, root->u.object.values[k], &d_config->b_info)))
+             take_cpuid(&j, root->u.object.values[k], &d_config->b_info) ||
+             take_vnuma(&j, root->u.object.values[k], &d_config->b_info)))
             goto out;
         if (read_top_key(&j, root->u.object.keys[k],
                          root->u.object.values[k], d_config))
