@@ -771,12 +771,14 @@ static int take_vnuma(struct jctx *j, yajl_val binfo,
     return 0;
 }
 
-/* 32 characters of a CPUID register policy: 0 1 x k s. */
+/* 32 characters of a CPUID register policy.  libxl means 0 1 x k s but
+ * keeps whatever xend's form gave it, which is anything but the comma
+ * that ends the register there; so the reader takes the same. */
 static int cpuid_reg_ok(yajl_val v)
 {
     const char *s = YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
 
-    return s && strlen(s) == 32 && strspn(s, "01xks") == 32;
+    return s && strlen(s) == 32 && !strchr(s, ',');
 }
 
 /* The integer member name of obj, or -1 when absent or not one. */
