@@ -87,15 +87,16 @@ static int channel_pair(struct cfg_conv *cv, const struct cfg_value *it,
         free(chn->name);
         chn->name = strdup(val);
     } else if (!strcmp(key, "connection")) {
-        if (!strcmp(val, "pty"))
+        if (!strcmp(val, "pty")) {
             chn->connection = LIBXL_CHANNEL_CONNECTION_PTY;
-        else if (!strcmp(val, "socket"))
+        } else if (!strcmp(val, "socket")) {
             chn->connection = LIBXL_CHANNEL_CONNECTION_SOCKET;
-        else
-            rc = -1, cfg_conv_error_at(cv, it, off, (int)strlen(k) + 1 +
-                                       (int)strlen(v), "unknown channel "
-                                       "connection \"%s\" (pty or socket)",
-                                       val);
+        } else {
+            cfg_conv_error_at(cv, it, off, (int)(v - k) + (int)strlen(v),
+                              "unknown channel connection \"%s\" (pty or "
+                              "socket)", val);
+            rc = -1;
+        }
     } else if (!strcmp(key, "path")) {
         free(*path);
         *path = strdup(val);
