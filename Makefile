@@ -18,6 +18,7 @@ CC       ?= cc
 SAN      ?= 0
 VALGRIND ?= 0
 PREFIX   ?= /usr/local
+XL       ?= 0
 
 ifeq ($(SAN),1)
 BUILD    ?= build/san
@@ -43,6 +44,11 @@ LDLIBS   += $(PKG_LIBS) -lutil -lm -lpthread
 
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CPPFLAGS += -DXLTOOL_VERSION='"$(VERSION)"'
+# The simulated hypervisor's compile date: the build's, or
+# SOURCE_DATE_EPOCH's when set, so that a package build is reproducible.
+BUILD_DATE := $(shell date -u -d "@$${SOURCE_DATE_EPOCH:-$$(date +%s)}" \
+                '+%a %b %e %H:%M:%S UTC %Y')
+CPPFLAGS += -DXLTOOL_BUILD_DATE='"$(BUILD_DATE)"'
 
 # Each module directory is a library module; the CLI links them all.
 MODULES   = config-parser core relocation bridge
@@ -52,12 +58,15 @@ LIB_OBJS  = $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS  = $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB       = $(BUILD)/libxltool.a
 
+MAN1      = $(wildcard man/*.1)
+MAN5      = $(wildcard man/*.5)
+
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 TEST_HELPER_SRCS = $(wildcard tests/helpers/*.c)
 TEST_HELPER_BINS = $(TEST_HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check demo fuzz bench lab-check clean install format
+.PHONY: all check demo fuzz bench lab-check clean install uninstall format
 
 all: $(BUILD)/xltool $(BUILD)/xm
 
@@ -106,13 +115,59 @@ bench: all
 lab-check: all
 	tests/lab/run-lab $(BUILD)
 
+# Where `make install` puts what the Debian package ships too: the units
+# and the completion where systemd and bash-completion look for them under
+# PREFIX (/usr: the system's own directories), the examples under the doc
+# directory, and /etc/xen/xltool.conf (with no key or certificate named)
+# only when there is none yet: an admin's config is never overwritten.
+ifeq ($(PREFIX),/usr)
+UNITDIR  ?= /lib/systemd/system
+else
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+endif
+COMPDIR  ?= $(PREFIX)/share/bash-completion/completions
+DOCDIR   ?= $(PREFIX)/share/doc/xltool
+CONFDIR  ?= /etc/xen
+
+# `make install XL=1` makes xltool the host's xl as well (scripts/host-xl:
+# PREFIX/sbin/xl, and Debian's packaged /usr/sbin/xl diverted to
+# /usr/sbin/xl.distrib); `make uninstall` removes xltool and gives the
+# host its own xl back (and removes xltool.conf only if it is still the
+# one install put there: an edited one is the admin's).
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man5
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(COMPDIR) $(DESTDIR)$(DOCDIR)/examples \
+	    $(DESTDIR)$(CONFDIR)
 	install -m 755 $(BUILD)/xltool $(DESTDIR)$(PREFIX)/sbin/xltool
 	ln -sf xltool $(DESTDIR)$(PREFIX)/sbin/xm
-	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	ln -sf xltool.1 $(DESTDIR)$(PREFIX)/share/man/man1/xm.1
+	install -m 644 $(MAN5) $(DESTDIR)$(PREFIX)/share/man/man5/
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' dist/xltool-relocation.service.in \
+	    >$(DESTDIR)$(UNITDIR)/xltool-relocation.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/xltool-relocation.service
+	install -m 644 dist/bash-completion/xltool $(DESTDIR)$(COMPDIR)/xltool
+	ln -sf xltool $(DESTDIR)$(COMPDIR)/xm
+	install -m 644 examples/*.cfg examples/xltool.conf \
+	    $(DESTDIR)$(DOCDIR)/examples/
+	[ -e $(DESTDIR)$(CONFDIR)/xltool.conf ] || \
+	    install -m 644 dist/xltool.conf $(DESTDIR)$(CONFDIR)/xltool.conf
+ifeq ($(XL),1)
+	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' scripts/host-xl install
+endif
+
+uninstall:
+	DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' scripts/host-xl remove
+	rm -f $(DESTDIR)$(PREFIX)/sbin/xltool $(DESTDIR)$(PREFIX)/sbin/xm
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(MAN1)))
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/xm.1
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man5/,$(notdir $(MAN5)))
+	rm -f $(DESTDIR)$(UNITDIR)/xltool-relocation.service
+	rm -f $(DESTDIR)$(COMPDIR)/xltool $(DESTDIR)$(COMPDIR)/xm
+	rm -rf $(DESTDIR)$(DOCDIR)
+	! cmp -s dist/xltool.conf $(DESTDIR)$(CONFDIR)/xltool.conf || \
+	    rm -f $(DESTDIR)$(CONFDIR)/xltool.conf
 
 format:
 	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(wildcard */*.h)

@@ -62,6 +62,7 @@ struct cfg_globals {
     char *default_gatewaydev;
     char *default_vifbackend;
     char *lockfile;
+    int output_sxp;            /* output_format="sxp"; json by default */
     /* Non-zero: read xm's spellings with xm's meaning (vfb type=vnc,
      * vif type=netfront, bootargs, cpu_cap).  Zero: as xl reads them, so
      * that the JSON is xl's wherever xl accepts the config. */

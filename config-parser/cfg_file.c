@@ -47,12 +47,15 @@ static void global_string(XLU_Config *c, const char *key, const char *old,
 
 static void globals_read(struct cfg_globals *g, XLU_Config *c)
 {
+    const char *s;
     long l;
 
     if (!xlu_cfg_get_long(c, "run_hotplug_scripts", &l, 1))
         g->run_hotplug_scripts = l != 0;
     if (!xlu_cfg_get_long(c, "claim_mode", &l, 1))
         g->claim_mode = l != 0;
+    if (!xlu_cfg_get_string(c, "output_format", &s, 1))
+        g->output_sxp = !strcmp(s, "sxp");
     global_string(c, "lockfile", NULL, &g->lockfile);
     global_string(c, "vif.default.script", "vifscript",
                   &g->default_vifscript);

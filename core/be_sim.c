@@ -291,6 +291,19 @@ static int make_file(const struct sim *s, uint32_t domid, const char *name,
     return 0;
 }
 
+/* The domid a config names (libxl's c_info.domid, as xl migrate -D
+ * sends it), which must be free, or else the next free one. */
+static int take_domid(const struct sim *s, uint32_t want, uint32_t *domid_r,
+                      char *err)
+{
+    if (!want || want == (uint32_t)INVALID_DOMID)
+        return sim_alloc_domid(s, domid_r, err);
+    if (sim_take_domid(s, want, err))
+        return -1;
+    *domid_r = want;
+    return 0;
+}
+
 /* Under the state lock: the name is free, the memory is there; then a
  * domid, the record, the config and the memory files. */
 static int reserve(struct sim *s, libxl_domain_config *c,
@@ -317,7 +330,7 @@ static int reserve(struct sim *s, libxl_domain_config *c,
                  c->c_info.name, b->max_memkb / 1024, freekb / 1024);
         goto out;
     }
-    if (sim_alloc_domid(s, domid_r, err))
+    if (take_domid(s, c->c_info.domid, domid_r, err))
         goto out;
     have_id = 1;
     memset(&d, 0, sizeof(d));

@@ -98,6 +98,7 @@ int sim_info_read(const struct sim *s, uint32_t domid, struct sim_dom *d,
 int sim_info_write(const struct sim *s, const struct sim_dom *d, char *err);
 int sim_domids(const struct sim *s, uint32_t **ids_r, int *n_r, char *err);
 int sim_alloc_domid(const struct sim *s, uint32_t *domid_r, char *err);
+int sim_take_domid(const struct sim *s, uint32_t domid, char *err);
 int sim_remove_dom(const struct sim *s, uint32_t domid);
 int sim_find_name(const struct sim *s, const char *name, uint32_t *domid_r);
 uint64_t sim_used_kb(const struct sim *s);

@@ -679,7 +679,7 @@ int sim_host_info(struct be *be, libxl_physinfo *phys,
         ver->compiler = strdup("gcc (" __VERSION__ ")");
         ver->compile_by = strdup("xltool");
         ver->compile_domain = strdup("simulated");
-        ver->compile_date = strdup(__DATE__);
+        ver->compile_date = strdup(XLTOOL_BUILD_DATE);
         ver->capabilities = strdup("xen-3.0-x86_64 hvm-3.0-x86_64 "
                                    "(simulated)");
         ver->changeset = strdup("simulated by xltool " XLTOOL_VERSION);

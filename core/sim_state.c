@@ -296,6 +296,27 @@ static uint32_t read_next_domid(const struct sim *s)
     return (uint32_t)v;
 }
 
+/* Called with the state lock held: creates DIR/dom/ID for the domid
+ * the config asks for (libxl's c_info.domid), which must be free. */
+int sim_take_domid(const struct sim *s, uint32_t domid, char *err)
+{
+    char path[PATH_MAX];
+
+    if (domid == 0 || domid > SIM_MAX_DOMID) {
+        sim_err(err, "domid %u cannot be given to a guest", domid);
+        return -1;
+    }
+    if (sim_path(s, domid, NULL, path, sizeof(path), err))
+        return -1;
+    if (mkdir(path, 0700) == 0)
+        return 0;
+    if (errno == EEXIST)
+        sim_err(err, "domid %u is in use", domid);
+    else
+        sim_err(err, "cannot create %s: %s", path, strerror(errno));
+    return -1;
+}
+
 /* Called with the state lock held: creates DIR/dom/ID for a new domid,
  * going round as Xen does and skipping domids in use. */
 int sim_alloc_domid(const struct sim *s, uint32_t *domid_r, char *err)

@@ -85,6 +85,24 @@ fail:
     return -1;
 }
 
+/* A config given for the destination (xl's -C) must describe the domain
+ * that moves: its name.  The domain keeps its UUID (a config without one
+ * gets a random one when it is read), as a migration never changes
+ * which domain it is. */
+static int check_override(struct mig *m, libxl_domain_config *o,
+                          const libxl_uuid *uuid, char *err)
+{
+    const char *name = o->c_info.name;
+
+    if (!name || strcmp(name, m->name)) {
+        snprintf(err, XT_ERRLEN, "the config given for the destination "
+                 "names domain '%s', not %s", name ? name : "", m->name);
+        return -1;
+    }
+    libxl_uuid_copy(NULL, &o->c_info.uuid, uuid);
+    return 0;
+}
+
 static int domain_facts(struct mig *m, char *err)
 {
     struct be_dominfo *list = NULL;
@@ -107,9 +125,12 @@ static int domain_facts(struct mig *m, char *err)
     snprintf(m->away, sizeof(m->away), "%s%s", m->name, RELOC_AWAY_SUFFIX);
     snprintf(m->uuid, sizeof(m->uuid), LIBXL_UUID_FMT,
              LIBXL_UUID_BYTES(list[i].uuid));
-    if (m->be->ops->get_config(m->be, m->domid, &dc, err))
+    if (m->be->ops->get_config(m->be, m->domid, &dc, err) ||
+        (m->a->config && check_override(m, m->a->config, &list[i].uuid, err)))
         goto out;
-    m->json = cfg_config_to_json(&dc);
+    if (m->a->keep_domid)
+        (m->a->config ? m->a->config : &dc)->c_info.domid = m->domid;
+    m->json = cfg_config_to_json(m->a->config ? m->a->config : &dc);
     if (!m->json) {
         snprintf(err, XT_ERRLEN, "%s: cannot write its config as JSON",
                  m->name);
@@ -130,14 +151,16 @@ int reloc_live_check(const char *name, libxl_domain_type type,
             return 0;
         snprintf(err, XT_ERRLEN, "live migration of PV guests needs shadow "
                  "paging, which this hypervisor lacks; %s is untouched: "
-                 "migrate it without -l", name);
+                 "migrate it stop-and-copy (xm migrate without -l, xl "
+                 "migrate --non-live)", name);
         return -1;
     }
     if (phys->cap_hap || phys->cap_shadow)
         return 0;
     snprintf(err, XT_ERRLEN, "live migration needs HAP or shadow paging, "
              "which this hypervisor lacks; %s is untouched: migrate it "
-             "without -l", name);
+             "stop-and-copy (xm migrate without -l, xl migrate --non-live)",
+             name);
     return -1;
 }
 
@@ -163,7 +186,8 @@ static int preflight(struct mig *m, char *err)
 {
     struct reloc_hello h = {
         .version = RELOC_VERSION,
-        .flags = m->a->live ? RELOC_F_LIVE : 0,
+        .flags = (m->a->live ? RELOC_F_LIVE : 0) |
+                 (m->a->paused ? RELOC_F_PAUSED : 0),
         .backend = (char *)m->be->ops->name,
         .name = m->name,
         .uuid = m->uuid,

@@ -97,8 +97,9 @@
 #define RELOC_INCOMING_SUFFIX "--incoming"
 #define RELOC_AWAY_SUFFIX "--migratedaway"
 
-/* HELLO flags. */
+/* HELLO flags.  A server that does not know a flag ignores it. */
 #define RELOC_F_LIVE (1u << 0)
+#define RELOC_F_PAUSED (1u << 1)     /* leave the domain paused there */
 
 enum reloc_msg_type {
     RELOC_HELLO = 1,

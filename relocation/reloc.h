@@ -181,7 +181,8 @@ int reloc_preflight(struct be *be, const char *backend, const char *name,
  * does on stdin and stdout, banner first.  status_fd, if not -1, gets
  * the status lines that a watching process reads (reloc_watch_read). */
 int reloc_xl_receive(const struct reloc_conf *c, int recv_fd, int send_fd,
-                     int status_fd, reloc_log_fn *log, void *opaque);
+                     int status_fd, int paused, reloc_log_fn *log,
+                     void *opaque);
 
 /* What a watching process knows of a receiving one from its status pipe:
  * "I NAME" while it receives NAME, "R" once renamed, "C" when clean. */
@@ -224,6 +225,12 @@ struct reloc_migrate_args {
     int plain;                   /* no TLS: the framed protocol, or xl's
                                     with a peer that is not a relocation
                                     server (see client.c) */
+    int paused;                  /* the domain stays paused there */
+    int keep_domid;              /* ask for the same domid there */
+    /* Non-NULL: the config the destination builds the domain from,
+     * instead of the one the domain runs with (xl's -C); it must name
+     * the same domain. */
+    libxl_domain_config *config;
     const char *rune;            /* non-NULL: xl dialect over this command */
     reloc_progress_fn *progress;
     reloc_notice_fn *notice;

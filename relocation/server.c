@@ -255,6 +255,7 @@ static int serve_transfer(struct reloc_session *s, struct reloc_hello *h)
 
     if (accept_hello(s, h))
         return -1;
+    s->paused = !!(h->flags & RELOC_F_PAUSED);
     alarm(0);
     reloc_slog(s, LOG_INFO, "receiving %s from %s (%s%s)", s->name,
                s->conn.peer, h->flags & RELOC_F_LIVE ? "live, " : "",

@@ -177,13 +177,14 @@ out:
     return rc;
 }
 
-/* After permission: the domain takes its name and runs. */
+/* After permission: the domain takes its name and runs (or, when the
+ * source asked for it, stays paused). */
 int reloc_start_domain(struct reloc_session *s, uint32_t domid, char *err)
 {
     set_status(s, "R\n");
     if (s->be->ops->rename(s->be, domid, s->name, err))
         return -1;
-    if (s->be->ops->unpause(s->be, domid, err))
+    if (!s->paused && s->be->ops->unpause(s->be, domid, err))
         return -1;
     return 0;
 }
@@ -389,7 +390,8 @@ out:
 /* ---- xl's receiver on a pipe or socket pair ---- */
 
 int reloc_xl_receive(const struct reloc_conf *c, int recv_fd, int send_fd,
-                     int status_fd, reloc_log_fn *log, void *opaque)
+                     int status_fd, int paused, reloc_log_fn *log,
+                     void *opaque)
 {
     struct reloc_session s;
     int rc;
@@ -399,6 +401,7 @@ int reloc_xl_receive(const struct reloc_conf *c, int recv_fd, int send_fd,
     s.conn.fd = -1;
     s.status_fd = status_fd;
     s.lock_fd = -1;
+    s.paused = paused;
     s.log = log;
     s.opaque = opaque;
     s.self = reloc_net_env_peer_is_self();

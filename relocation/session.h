@@ -18,6 +18,7 @@ struct reloc_session {
     int status_fd;               /* to the parent server, or -1 */
     int lock_fd;
     int self;                    /* the source is this host */
+    int paused;                  /* leave the domain paused (migrate -p) */
     char name[RELOC_MAX_NAME + 1];
     reloc_log_fn *log;
     void *opaque;

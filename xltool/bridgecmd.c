@@ -13,8 +13,6 @@
 #include "bridge.h"
 #include "xltool.h"
 
-#define MAX_POS 4
-
 static int usage_error(const char *cmdname, const char *msg, const char *arg)
 {
     const struct cmd_spec *cmd = cmd_lookup(cmdname);
@@ -23,23 +21,6 @@ static int usage_error(const char *cmdname, const char *msg, const char *arg)
     if (cmd)
         cmd_print_usage(stderr, cmd);
     return EXIT_USAGE;
-}
-
-/*
- * Options may come before or after the positional arguments ("bridge
- * create xenbr0 --enslave eth0"): after each run of options, the next
- * positional argument is taken and option parsing resumes.  Returns 0
- * when all are consumed, 1 when one was taken, -1 on too many.
- */
-static int take_pos(int argc, char **argv, const char **pos, int *npos,
-                    int max)
-{
-    if (optind >= argc)
-        return 0;
-    if (*npos >= max)
-        return -1;
-    pos[(*npos)++] = argv[optind++];
-    return 1;
 }
 
 int main_bridge_create(int argc, char **argv)
@@ -51,21 +32,17 @@ int main_bridge_create(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     char err[XT_ERRLEN] = "";
-    const char *pos[MAX_POS], *nic = NULL;
-    int opt, npos = 0, more;
+    const char *nic = NULL;
+    int opt;
 
-    do {
-        SWITCH_FOREACH_OPT(opt, "e:", longopts, cmd, 0) {
-        case 'e':
-            nic = optarg;
-            break;
-        }
-    } while ((more = take_pos(argc, argv, pos, &npos, 1)) > 0);
-    if (more < 0)
-        return usage_error(cmd, "unexpected argument", argv[optind]);
-    if (npos != 1)
-        return usage_error(cmd, "missing argument", NULL);
-    if (bridge_create(pos[0], nic, err, sizeof(err))) {
+    /* "bridge create xenbr0 --enslave eth0": options may follow. */
+    SWITCH_FOREACH_OPT(opt, "e:", longopts, cmd, 1) {
+    case 'e':
+        nic = optarg;
+        break;
+    }
+    xt_check_max_args(argc, argv, 1, cmd);
+    if (bridge_create(argv[optind], nic, err, sizeof(err))) {
         xt_err("%s", err);
         return EXIT_FAIL;
     }
@@ -81,21 +58,15 @@ int main_bridge_delete(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     char err[XT_ERRLEN] = "";
-    const char *pos[MAX_POS];
-    int opt, npos = 0, more, release = 0;
+    int opt, release = 0;
 
-    do {
-        SWITCH_FOREACH_OPT(opt, "r", longopts, cmd, 0) {
-        case 'r':
-            release = 1;
-            break;
-        }
-    } while ((more = take_pos(argc, argv, pos, &npos, 1)) > 0);
-    if (more < 0)
-        return usage_error(cmd, "unexpected argument", argv[optind]);
-    if (npos != 1)
-        return usage_error(cmd, "missing argument", NULL);
-    if (bridge_delete(pos[0], release, err, sizeof(err))) {
+    SWITCH_FOREACH_OPT(opt, "r", longopts, cmd, 1) {
+    case 'r':
+        release = 1;
+        break;
+    }
+    xt_check_max_args(argc, argv, 1, cmd);
+    if (bridge_delete(argv[optind], release, err, sizeof(err))) {
         xt_err("%s", err);
         return EXIT_FAIL;
     }
@@ -227,7 +198,8 @@ int main_bridge(int argc, char **argv)
     const struct cmd_spec *sub;
     int opt;
 
-    SWITCH_FOREACH_OPT(opt, "", NULL, "bridge", 1) {
+    /* '+': the subcommand's own options follow its name. */
+    SWITCH_FOREACH_OPT(opt, "+", NULL, "bridge", 1) {
     default:
         break;
     }
@@ -239,6 +211,6 @@ int main_bridge(int argc, char **argv)
     argv[optind] = name;
     argc -= optind;
     argv += optind;
-    optind = 1;
+    optind = 0;
     return sub->fn(argc, argv);
 }

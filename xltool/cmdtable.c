@@ -47,45 +47,59 @@ const struct cmd_spec cmd_table[] = {
      "-h                Print this help.\n"
      "-j, --json        Print a JSON array instead of the table."},
     {"create", main_create, CMD_DRYRUN | CMD_MODIFIES,
-     "[options] <ConfigFile> [vars]",
+     "<ConfigFile> [options] [vars]",
      "Create a domain from the config file <ConfigFile>.",
      "-h                Print this help.\n"
-     "-n, --dryrun      Parse the config, print it as JSON, create nothing.\n"
+     "-n, --dryrun      Parse the config, print it as JSON (or as xl's\n"
+     "                  S-expressions when xl.conf sets output_format=\"sxp\"),\n"
+     "                  create nothing.\n"
      "-p                Leave the domain paused after it is created.\n"
      "-c                Connect to the console after the domain is created.\n"
      "-q, --quiet       Print nothing on success.\n"
-     "-f FILE           Read the config from FILE (as xm and xl allow).\n"
+     "-f FILE, --defconfig=FILE\n"
+     "                  Read the config from FILE.\n"
+     "-F                Stay in the foreground until the domain is gone.\n"
+     "-d, -e            Accepted as xl does; no effect.\n"
      "vars              key=value pairs that override the file."},
     {"migrate", main_migrate, CMD_MODIFIES,
-     "[-l|--live] [-p PORT] [-e] [--plain] [--json] [-s SSHCMD] <Domain> <host>",
-     "Migrate a domain to another host's relocation server.",
+     "[options] <Domain> <host>",
+     "Migrate a domain to another host, live.",
      "-h                Print this help.\n"
-     "-l, --live        Live migration (iterative pre-copy); without it,\n"
-     "                  stop-and-copy.\n"
-     "-p, --port PORT   The relocation server's port (default: the\n"
+     "-C CONFIG         Send CONFIG (a domain config file) as the domain's\n"
+     "                  config instead of the one it was created with.\n"
+     "-s SSHCMD         Speak xl's protocol through the command\n"
+     "                  \"SSHCMD <host> xl migrate-receive\" (the name this\n"
+     "                  tool runs as); with an empty SSHCMD, <host> is the\n"
+     "                  command itself.  Without -s: the relocation server.\n"
+     "-p                Leave the domain paused at the destination.\n"
+     "-D                Keep the domain id at the destination (libxl).\n"
+     "-e, -F, --debug   Accepted as xl does; no effect.\n"
+     "-l, --live        Accepted (as xl does --live): migrations are live.\n"
+     "--non-live        Stop-and-copy: suspend first, then send.\n"
+     "--port PORT       The relocation server's port (default: the\n"
      "                  relocation group's port, 8002).\n"
      "--plain           No TLS (the server must set allow_plain).\n"
-     "--json            Print the result as JSON.\n"
-     "-e                Accepted for xl compatibility; no effect.\n"
-     "-s SSHCMD         Speak xl's protocol through the command\n"
-     "                  \"SSHCMD <host> xltool migrate-receive\" (with an\n"
-     "                  empty SSHCMD, <host> is the command itself)."},
+     "--json            Print the result as JSON."},
     {"migrate-receive", main_migrate_receive, CMD_MODIFIES,
      "[-F] [-e] [-d] [-p]",
      "Receive one migration in xl's protocol on standard input and output.",
      "-h                Print this help.\n"
-     "-F, -e, -d, -p    Accepted for xl compatibility; no effect."},
+     "-p                Leave the domain paused once it has arrived.\n"
+     "-F, -e, -d        Accepted as xl does; no effect."},
     {"relocation-server", main_relocation_server, CMD_MODIFIES,
      "[-F]",
      "Serve incoming migrations, as configured in xltool.conf.",
      "-h                Print this help.\n"
      "-F                Stay in the foreground (for systemd)."},
     {"list", main_list, 0,
-     "[-l] [-v] [Domain...]",
+     "[options] [Domain...]",
      "List domains, or the named ones.",
      "-h                Print this help.\n"
-     "-l, --long        The domain configs: xl's JSON, or xm's SXP when run as xm.\n"
-     "-v, --verbose     Add the UUID and shutdown reason columns."},
+     "-l, --long        The domain configs as xl's JSON (or as xl's\n"
+     "                  S-expressions when xl.conf sets output_format=\"sxp\").\n"
+     "-v, --verbose     Add the UUID and shutdown reason columns.\n"
+     "--state=STATE     Only the domains in STATE: running, blocked, paused,\n"
+     "                  shutdown, crashed or dying."},
     {"console", main_console, 0,
      "[-t pv|serial] <Domain>",
      "Attach to the console of <Domain>; Ctrl-] detaches.",
@@ -96,17 +110,21 @@ const struct cmd_spec cmd_table[] = {
      "Stop <Domain> at once, as if its power was cut.",
      "-h                Print this help."},
     {"shutdown", main_shutdown, CMD_MODIFIES,
-     "[-w] [-a] [Domain]",
+     "[options] <-a|Domain>",
      "Ask <Domain> (or every domain) to power off.",
      "-h                Print this help.\n"
      "-w, --wait        Wait until the domains have shut down.\n"
-     "-a, --all         Every domain but Domain-0."},
+     "-a, --all         Every domain but Domain-0.\n"
+     "-F                If the guest does not answer the request (no PV\n"
+     "                  drivers), press its power button instead."},
     {"reboot", main_reboot, CMD_MODIFIES,
-     "[-w] [-a] [Domain]",
+     "[options] <-a|Domain>",
      "Ask <Domain> (or every domain) to reboot.",
      "-h                Print this help.\n"
      "-w, --wait        Wait until the domains have gone down.\n"
-     "-a, --all         Every domain but Domain-0."},
+     "-a, --all         Every domain but Domain-0.\n"
+     "-F                If the guest does not answer the request (no PV\n"
+     "                  drivers), send it a reset instead."},
     {"pause", main_pause, CMD_MODIFIES,
      "<Domain>",
      "Stop <Domain> from running; its state is kept.",
@@ -121,10 +139,11 @@ const struct cmd_spec cmd_table[] = {
      "-h                Print this help.\n"
      "-c                Leave the domain running (a checkpoint)."},
     {"restore", main_restore, CMD_MODIFIES,
-     "[-p] <CheckpointFile>",
+     "[options] <CheckpointFile>",
      "Restore a domain saved in <CheckpointFile>.",
      "-h                Print this help.\n"
-     "-p                Leave the restored domain paused."},
+     "-p, --paused      Leave the restored domain paused.\n"
+     "-d, -e            Accepted as xl does; no effect."},
     {"rename", main_rename, CMD_MODIFIES,
      "<Domain> <NewDomainName>",
      "Give <Domain> a new name.",
@@ -214,3 +233,63 @@ const struct cmd_spec cmd_table[] = {
 };
 
 const int cmd_table_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
+
+/* xm 4.4's grammar where it differs from xl's. */
+const struct cmd_xm_spec cmd_xm_table[] = {
+    {"create",
+     "<ConfigFile> [options] [vars]",
+     "-h                Print this help.\n"
+     "-n, --dryrun      Parse the config, print it as libxl's JSON, create\n"
+     "                  nothing.\n"
+     "-p, --paused      Leave the domain paused after it is created.\n"
+     "-c, --console_autoconnect\n"
+     "                  Connect to the console after the domain is created.\n"
+     "-q, --quiet       Print nothing on success.\n"
+     "-f FILE, --defconfig=FILE\n"
+     "                  Read the config from FILE.\n"
+     "-s, --skipdtd     Accepted as xm does; no effect.\n"
+     "vars              key=value pairs that override the file."},
+    {"migrate",
+     "[options] <Domain> <Host>",
+     "-h                Print this help.\n"
+     "-l, --live        Live migration (iterative pre-copy); without it,\n"
+     "                  stop-and-copy.\n"
+     "-p, --port=PORT   The relocation server's port (default: the\n"
+     "                  relocation group's port, 8002).\n"
+     "-s, --ssl         Accepted: migrations are always encrypted (TLS or\n"
+     "                  a PSK), unless --plain.\n"
+     "-c, --change_home_server, -n NODE, --node=NODE,\n"
+     "--max_iters=N, --max_factor=N, --min_remaining=N,\n"
+     "--abort_if_busy, --log_progress\n"
+     "                  Accepted as xm does; no effect (the pre-copy\n"
+     "                  rounds end by their own measure).\n"
+     "--plain           No TLS (the server must set allow_plain).\n"
+     "--json            Print the result as JSON."},
+    {"list",
+     "[options] [Domain, ...]",
+     "-h                Print this help.\n"
+     "-l, --long        Output all VM details in xend's SXP.\n"
+     "-v, --vcpus       List the vcpus of the domains, as vcpu-list.\n"
+     "--label           Accepted as xm does; there are no security labels.\n"
+     "--state=STATE     Select only VMs with the specified state: running,\n"
+     "                  blocked, paused, shutdown, crashed or dying."},
+    {"shutdown",
+     "<Domain> [-waRH]",
+     "-h                Print this help.\n"
+     "-a, --all         Shut down every domain but Domain-0.\n"
+     "-w, --wait        Wait until the domains have shut down.\n"
+     "-R, --reboot      Reboot instead (as xm reboot).\n"
+     "-H, --halt        Power off (the default)."},
+    {"reboot",
+     "<Domain> [-wa]",
+     "-h                Print this help.\n"
+     "-a, --all         Reboot every domain but Domain-0.\n"
+     "-w, --wait        Wait until the domains have gone down."},
+    {"restore",
+     "<CheckpointFile> [-p]",
+     "-h                Print this help.\n"
+     "-p, --paused      Do not unpause domain after restoring it."},
+};
+
+const int cmd_xm_table_count =
+    sizeof(cmd_xm_table) / sizeof(cmd_xm_table[0]);

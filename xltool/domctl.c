@@ -144,11 +144,32 @@ static int all_domains(struct be *be, uint32_t **ids_r, int *n_r)
     return ids ? 0 : -1;
 }
 
+/* Asks the guest to go down; with fallback (xl's -F), a guest that
+ * cannot be asked (no PV drivers) gets the power button or a reset. */
+static int request_down(struct be *be, uint32_t domid,
+                        enum be_shutdown_kind k, int fallback, char *err)
+{
+    char e2[XT_ERRLEN];
+
+    if (be->ops->shutdown(be, domid, k, err) == 0)
+        return 0;
+    if (!fallback)
+        return -1;
+    if (be->ops->trigger(be, domid, k == BE_REBOOT ? BE_TRIGGER_RESET
+                                                   : BE_TRIGGER_POWER, e2))
+        return -1;
+    fprintf(stderr, "%s; sent an ACPI %s event instead\n", err,
+            k == BE_REBOOT ? "reset" : "power button");
+    return 0;
+}
+
 static int shutdown_or_reboot(int argc, char **argv, enum be_shutdown_kind k)
 {
     static const struct option longopts[] = {
         {"all", no_argument, NULL, 'a'},
         {"wait", no_argument, NULL, 'w'},
+        {"reboot", no_argument, NULL, 'R'},
+        {"halt", no_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -156,11 +177,16 @@ static int shutdown_or_reboot(int argc, char **argv, enum be_shutdown_kind k)
     char err[XT_ERRLEN];
     struct be *be = NULL;
     uint32_t *ids = NULL;
-    int opt, all = 0, wait = 0, n = 0, i, rc = EXIT_FAIL;
+    int opt, all = 0, wait = 0, fallback = 0, n = 0, i, rc = EXIT_FAIL;
 
-    SWITCH_FOREACH_OPT(opt, "aw", longopts, cmd, 0) {
+    /* xm's shutdown also reboots (-R) and halts (-H); xl's has -F. */
+    SWITCH_FOREACH_OPT(opt, !xt_xm_mode ? "awF" :
+                            k == BE_REBOOT ? "aw" : "awRH", longopts, cmd, 0) {
     case 'a': all = 1; break;
     case 'w': wait = 1; break;
+    case 'F': fallback = 1; break;
+    case 'R': k = BE_REBOOT; break;
+    case 'H': k = BE_POWEROFF; break;
     }
     if (all == (optind < argc)) {
         xt_err("%s: give either -a or one domain", cmd);
@@ -178,7 +204,7 @@ static int shutdown_or_reboot(int argc, char **argv, enum be_shutdown_kind k)
     for (i = 0; i < n; i++) {
         fprintf(stderr, "%s domain %u\n", k == BE_REBOOT ? "Rebooting" :
                 "Shutting down", ids[i]);
-        if (be->ops->shutdown(be, ids[i], k, err)) {
+        if (request_down(be, ids[i], k, fallback, err)) {
             xt_err("%s: %s", cmd, err);
             goto out;
         }

@@ -88,7 +88,7 @@ static void list_brief_xm(const struct be_dominfo *l, int n)
     }
 }
 
-static int list_long_xl(struct be *be, const struct be_dominfo *l, int n)
+static int list_long_json(struct be *be, const struct be_dominfo *l, int n)
 {
     libxl_domain_config c;
     char err[XT_ERRLEN];
@@ -127,24 +127,130 @@ out:
     return rc;
 }
 
+/* xl.conf's output_format="sxp": each domain's S-expression in turn. */
+static int list_long_xl_sxp(struct be *be, const struct be_dominfo *l,
+                            int n)
+{
+    libxl_domain_config c;
+    char err[XT_ERRLEN];
+    int i;
+
+    for (i = 0; i < n; i++) {
+        libxl_domain_config_init(&c);
+        if (be->ops->get_config(be, l[i].domid, &c, err) == 0)
+            xt_print_xl_sxp((int)l[i].domid, &l[i].uuid, &c);
+        libxl_domain_config_dispose(&c);
+    }
+    return EXIT_OK;
+}
+
+/* xm's --state: xend's names for the state letters. */
+static const struct {
+    const char *name;
+    unsigned int bits;
+} list_states[] = {
+    {"running", BE_ST_RUNNING},
+    {"blocked", BE_ST_BLOCKED},
+    {"paused", BE_ST_PAUSED},
+    {"shutdown", BE_ST_SHUTDOWN},
+    {"crashed", BE_ST_CRASHED},
+    {"dying", BE_ST_DYING},
+};
+
+static int state_bits(const char *name, unsigned int *bits_r)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(list_states) / sizeof(*list_states); i++)
+        if (!strcmp(name, list_states[i].name)) {
+            *bits_r = list_states[i].bits;
+            return 0;
+        }
+    xt_err("list: unknown state '%s' (running, blocked, paused, shutdown, "
+           "crashed or dying)", name);
+    cmd_print_usage(stderr, cmd_lookup("list"));
+    return -1;
+}
+
+/* The domains named on the command line, or those in a state; NULL
+ * (with the error printed) if one is not found. */
+static struct be_dominfo *select_domains(struct be *be, struct be_dominfo *all,
+                                         int n, int argc, char **argv,
+                                         unsigned int state, int *nsel_r)
+{
+    const struct be_dominfo *di;
+    struct be_dominfo *sel;
+    char err[XT_ERRLEN];
+    uint32_t domid;
+    int i, k = 0;
+
+    sel = calloc(argc > n ? argc : n, sizeof(*sel));
+    for (i = 0; sel && !state && i < argc; i++) {
+        if (core_lookup(be, argv[i], &domid, err) ||
+            !(di = core_dominfo_find(all, n, domid))) {
+            xt_err("%s", err);
+            free(sel);
+            return NULL;
+        }
+        sel[k++] = *di;
+    }
+    for (i = 0; sel && state && i < n; i++)
+        if (all[i].state & state)
+            sel[k++] = all[i];
+    *nsel_r = k;
+    return sel;
+}
+
+enum { LIST_STATE = 0x100, LIST_LABEL };
+
+static int print_list(struct be *be, const struct be_dominfo *sel, int n,
+                      int lng, int verbose)
+{
+    if (lng && xt_xm_mode)
+        return xt_list_sxp(be, sel, n);
+    if (lng)
+        return xt_output_sxp ? list_long_xl_sxp(be, sel, n)
+                             : list_long_json(be, sel, n);
+    if (xt_xm_mode && verbose)
+        return xt_vcpu_list(be, sel, n);
+    if (xt_xm_mode)
+        list_brief_xm(sel, n);
+    else
+        list_brief_xl(sel, n, verbose);
+    return EXIT_OK;
+}
+
 int main_list(int argc, char **argv)
 {
+    /* -v is xl's --verbose, xm's --vcpus. */
     static const struct option longopts[] = {
         {"long", no_argument, NULL, 'l'},
         {"verbose", no_argument, NULL, 'v'},
+        {"vcpus", no_argument, NULL, 'v'},
+        {"state", required_argument, NULL, LIST_STATE},
+        {"label", no_argument, NULL, LIST_LABEL},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct be_dominfo *all = NULL, *sel = NULL;
-    const struct be_dominfo *di;
     char err[XT_ERRLEN];
     struct be *be = NULL;
-    int opt, n = 0, nsel = 0, i, lng = 0, verbose = 0, rc = EXIT_FAIL;
-    uint32_t domid;
+    unsigned int state = 0;
+    int opt, n = 0, nsel = 0, lng = 0, verbose = 0, rc = EXIT_FAIL;
 
     SWITCH_FOREACH_OPT(opt, "lv", longopts, "list", 0) {
     case 'l': lng = 1; break;
     case 'v': verbose = 1; break;
+    case LIST_LABEL: break;
+    case LIST_STATE:
+        if (state_bits(optarg, &state))
+            return EXIT_USAGE;
+        break;
+    }
+    if (state && optind < argc) {
+        xt_err("list: give either --state or domains, not both");
+        cmd_print_usage(stderr, cmd_lookup("list"));
+        return EXIT_USAGE;
     }
     be = xt_backend();
     if (!be)
@@ -153,32 +259,13 @@ int main_list(int argc, char **argv)
         xt_err("list: %s", err);
         goto out;
     }
-    sel = all;
-    nsel = n;
-    if (optind < argc) {
-        sel = calloc(argc - optind, sizeof(*sel));
-        if (!sel)
-            goto out;
-        for (nsel = 0, i = optind; i < argc; i++) {
-            if (core_lookup(be, argv[i], &domid, err) ||
-                !(di = core_dominfo_find(all, n, domid))) {
-                xt_err("%s", err);
-                goto out;
-            }
-            sel[nsel++] = *di;
-        }
-    }
-    if (lng && !xt_xm_mode)
-        rc = list_long_xl(be, sel, nsel);
-    else if (lng)
-        rc = xt_list_sxp(be, sel, nsel);
-    else {
-        if (xt_xm_mode)
-            list_brief_xm(sel, nsel);
-        else
-            list_brief_xl(sel, nsel, verbose);
-        rc = EXIT_OK;
-    }
+    if (optind < argc || state)
+        sel = select_domains(be, all, n, argc - optind, argv + optind,
+                             state, &nsel);
+    else
+        sel = all, nsel = n;
+    if (sel)
+        rc = print_list(be, sel, nsel, lng, verbose);
 out:
     if (sel != all)
         free(sel);

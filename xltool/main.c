@@ -1,16 +1,20 @@
 /*
- * main.c - entry point: picks xm or xl output conventions from the name
- * the program was run as, and dispatches through the command table.
+ * main.c - entry point: picks the personality from the name the program
+ * was run as (xm: xm 4.4's options, meanings and formats; xl or xltool:
+ * xl 4.17's), reads xl.conf's output format, and dispatches through the
+ * command table.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <locale.h>
 
+#include "cfg.h"
 #include "xltool.h"
 
 int xt_xm_mode;
 const char *xt_progname = "xltool";
+int xt_output_sxp;
 
 static void print_version(void)
 {
@@ -24,6 +28,21 @@ static void print_main_usage(FILE *f)
             xt_progname, xt_progname);
 }
 
+/* xl reads output_format from xl.conf for list -l and create -n; a
+ * broken xl.conf is reported when a command reads the rest of it. */
+static void read_output_format(void)
+{
+    struct cfg_globals g;
+    struct cfg_diags d;
+
+    cfg_globals_init(&g);
+    cfg_diags_init(&d);
+    if (cfg_globals_load(&g, NULL, &d) == 0)
+        xt_output_sxp = g.output_sxp;
+    cfg_globals_dispose(&g);
+    cfg_diags_dispose(&d);
+}
+
 int main(int argc, char **argv)
 {
     const struct cmd_spec *cmd;
@@ -34,8 +53,12 @@ int main(int argc, char **argv)
     if (!strcmp(base, "xm")) {
         xt_xm_mode = 1;
         xt_progname = "xm";
+    } else if (!strcmp(base, "xl")) {
+        xt_progname = "xl";
     }
     setlocale(LC_NUMERIC, "C");
+    if (!xt_xm_mode)
+        read_output_format();
 
     if (argc < 2) {
         print_main_usage(stderr);
@@ -48,13 +71,14 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
         return main_help(1, argv + 1);
 
-    cmd = cmd_lookup(argv[1]);
+    cmd = cmd_resolve(argv[1]);
     if (!cmd) {
         xt_err("unknown command '%s'", argv[1]);
         print_main_usage(stderr);
         return EXIT_USAGE;
     }
-    /* Handlers see argv[0] as their own name, as getopt expects. */
-    optind = 1;
+    /* Handlers see argv[0] as their own name, as getopt expects; 0 makes
+     * getopt start afresh. */
+    optind = 0;
     return cmd->fn(argc - 1, argv + 1);
 }

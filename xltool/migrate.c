@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +89,7 @@ out:
  * connections, so that the source, which resumes the domain when the
  * stream breaks, keeps the only copy.
  */
-static int receive_watched(const struct reloc_conf *c)
+static int receive_watched(const struct reloc_conf *c, int paused)
 {
     static char role[] = "migrate-receive";
     struct reloc_watch w = { 0 };
@@ -109,7 +110,7 @@ static int receive_watched(const struct reloc_conf *c)
     if (pid == 0) {
         close(sp[0]);
         rc = reloc_xl_receive(c, STDIN_FILENO, STDOUT_FILENO, sp[1],
-                              server_log, role);
+                              paused, server_log, role);
         close(sp[1]);
         return rc ? EXIT_FAIL : EXIT_OK;
     }
@@ -135,18 +136,19 @@ static int receive_watched(const struct reloc_conf *c)
 int main_migrate_receive(int argc, char **argv)
 {
     struct reloc_conf c;
-    int opt, rc;
+    int opt, rc, paused = 0;
 
-    /* xl's -F, -e, -d and -p are accepted; they change nothing here. */
+    /* xl's -F, -e and -d are accepted; they change nothing here. */
     SWITCH_FOREACH_OPT(opt, "Fedp", NULL, "migrate-receive", 0) {
-    case 'F': case 'e': case 'd': case 'p': break;
+    case 'F': case 'e': case 'd': break;
+    case 'p': paused = 1; break;
     }
     xt_check_max_args(argc, argv, 0, "migrate-receive");
     if (load_conf(&c))
         return EXIT_FAIL;
     signal(SIGPIPE, SIG_IGN);
     openlog("xltool-migrate-receive", LOG_PID, LOG_DAEMON);
-    rc = receive_watched(&c);
+    rc = receive_watched(&c, paused);
     reloc_conf_dispose(&c);
     return rc;
 }
@@ -222,82 +224,194 @@ static void print_result(const char *dom, const char *host,
            r->rounds == 1 ? "" : "s");
 }
 
-static int build_rune(const char *ssh, const char *host, char **rune_r)
+/* The command that receives on the other side, as xl builds it: the
+ * destination's tool of the name this one runs as. */
+static int build_rune(const char *ssh, const char *host, int paused,
+                      char **rune_r)
 {
     if (!*ssh)
         return (*rune_r = strdup(host)) ? 0 : -1;
-    return asprintf(rune_r, "exec %s %s xltool migrate-receive", ssh,
-                    host) < 0 ? -1 : 0;
+    return asprintf(rune_r, "exec %s %s %s migrate-receive%s", ssh, host,
+                    xt_progname, paused ? " -p" : "") < 0 ? -1 : 0;
 }
 
-int main_migrate(int argc, char **argv)
+/* What the command line asked for, in either grammar. */
+struct migrate_opts {
+    struct reloc_migrate_args a;
+    const char *ssh;             /* -s SSHCMD (xl), or NULL */
+    const char *config;          /* -C CONFIG (xl), or NULL */
+    int json;
+};
+
+static int parse_port(const char *s, int *port_r)
+{
+    long port;
+
+    if (xt_parse_long(s, 1, 65535, &port)) {
+        xt_err("migrate: invalid port '%s'", s);
+        return -1;
+    }
+    *port_r = (int)port;
+    return 0;
+}
+
+enum {
+    OPT_PLAIN = 0x100, OPT_JSON, OPT_PORT, OPT_DEBUG, OPT_LIVE,
+    OPT_NONLIVE, OPT_XM_IGNORED,
+};
+
+/* xl 4.17: always live; -p paused at the destination; -s SSHCMD; -C. */
+static int parse_migrate_xl(int argc, char **argv, struct migrate_opts *o)
 {
     static const struct option longopts[] = {
-        {"live", no_argument, NULL, 'l'},
-        {"plain", no_argument, NULL, 0x100},
-        {"json", no_argument, NULL, 0x101},
-        {"port", required_argument, NULL, 'p'},
+        {"debug", no_argument, NULL, OPT_DEBUG},
+        {"live", no_argument, NULL, OPT_LIVE},
+        {"non-live", no_argument, NULL, OPT_NONLIVE},
+        {"plain", no_argument, NULL, OPT_PLAIN},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"port", required_argument, NULL, OPT_PORT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct reloc_migrate_args a = { .port = 0 };
+    int opt;
+
+    o->a.live = 1;
+    /* -l is not xl's, but harmless: earlier xltool scripts use it. */
+    SWITCH_FOREACH_OPT(opt, "FC:s:epDl", longopts, "migrate", 2) {
+    case 'C': o->config = optarg; break;
+    case 's': o->ssh = optarg; break;
+    case 'p': o->a.paused = 1; break;
+    case 'D': o->a.keep_domid = 1; break;
+    case 'F': case 'e': case 'l': case OPT_DEBUG: case OPT_LIVE: break;
+    case OPT_NONLIVE: o->a.live = 0; break;
+    case OPT_PLAIN: o->a.plain = 1; break;
+    case OPT_JSON: o->json = 1; break;
+    case OPT_PORT:
+        if (parse_port(optarg, &o->a.port))
+            return -1;
+        break;
+    }
+    return 0;
+}
+
+/* xm 4.4: -l live, -p PORT, -s (SSL: always on here), and xend's tuning
+ * options, which are accepted. */
+static int parse_migrate_xm(int argc, char **argv, struct migrate_opts *o)
+{
+    static const struct option longopts[] = {
+        {"live", no_argument, NULL, 'l'},
+        {"port", required_argument, NULL, 'p'},
+        {"node", required_argument, NULL, 'n'},
+        {"ssl", no_argument, NULL, 's'},
+        {"change_home_server", no_argument, NULL, 'c'},
+        {"max_iters", required_argument, NULL, OPT_XM_IGNORED},
+        {"max_factor", required_argument, NULL, OPT_XM_IGNORED},
+        {"min_remaining", required_argument, NULL, OPT_XM_IGNORED},
+        {"abort_if_busy", no_argument, NULL, OPT_XM_IGNORED},
+        {"log_progress", no_argument, NULL, OPT_XM_IGNORED},
+        {"plain", no_argument, NULL, OPT_PLAIN},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    long v;
+    int opt;
+
+    SWITCH_FOREACH_OPT(opt, "lp:n:sc", longopts, "migrate", 2) {
+    case 'l': o->a.live = 1; break;
+    case 's': case 'c': break;
+    case 'n': case OPT_XM_IGNORED:
+        if (optarg && xt_parse_long(optarg, -1, INT32_MAX, &v)) {
+            xt_err("migrate: invalid number '%s'", optarg);
+            return -1;
+        }
+        break;
+    case OPT_PLAIN: o->a.plain = 1; break;
+    case OPT_JSON: o->json = 1; break;
+    case 'p':
+        if (parse_port(optarg, &o->a.port))
+            return -1;
+        break;
+    }
+    return 0;
+}
+
+/* -C CONFIG: the config the destination builds the domain from.  It must
+ * name the domain that moves, so that no second domain of another name
+ * appears there. */
+static int load_override(const char *file, libxl_domain_config *dc)
+{
+    struct cfg_extra extra;
+    int rc;
+
+    cfg_extra_init(&extra);
+    rc = xt_load_config(file, 0, NULL, dc, &extra);
+    cfg_extra_dispose(&extra);
+    return rc;
+}
+
+static int run_migrate(struct migrate_opts *o)
+{
     struct progress_state ps = { .tty = isatty(STDERR_FILENO) };
+    libxl_domain_config override;
     struct reloc_result r;
     struct reloc_conf c;
     struct be *be = NULL;
-    const char *ssh = NULL;
     char err[XT_ERRLEN], *rune = NULL;
-    int opt, json = 0, rc = EXIT_FAIL;
-    long port;
+    int rc = EXIT_FAIL;
 
     reloc_conf_init(&c);
-    SWITCH_FOREACH_OPT(opt, "lp:es:", longopts, "migrate", 2) {
-    case 'l': a.live = 1; break;
-    case 'e': break;  /* xl: do not wait for the domain's death; never do */
-    case 's': ssh = optarg; break;
-    case 0x100: a.plain = 1; break;
-    case 0x101: json = 1; break;
-    case 'p':
-        if (xt_parse_long(optarg, 1, 65535, &port)) {
-            xt_err("migrate: invalid port '%s'", optarg);
-            return EXIT_USAGE;
-        }
-        a.port = (int)port;
-        break;
+    libxl_domain_config_init(&override);
+    if (o->config) {
+        if (load_override(o->config, &override))
+            goto out;
+        o->a.config = &override;
     }
-    xt_check_max_args(argc, argv, 2, "migrate");
-    a.domain = argv[optind];
-    a.host = argv[optind + 1];
     if (load_conf(&c))
         goto out;
-    if (!a.port)
-        a.port = c.port;
-    if (ssh && build_rune(ssh, a.host, &rune)) {
+    if (!o->a.port)
+        o->a.port = c.port;
+    if (o->ssh && build_rune(o->ssh, o->a.host, o->a.paused, &rune)) {
         xt_err("out of memory");
         goto out;
     }
-    a.rune = rune;
-    a.progress = show_progress;
-    a.notice = show_notice;
-    a.opaque = &ps;
+    o->a.rune = rune;
+    o->a.progress = show_progress;
+    o->a.notice = show_notice;
+    o->a.opaque = &ps;
     signal(SIGPIPE, SIG_IGN);
     be = xt_backend();
     if (!be)
         goto out;
-    if (reloc_migrate(be, &c, &a, &r, err)) {
+    if (reloc_migrate(be, &c, &o->a, &r, err)) {
         if (ps.shown)
             fputc('\n', stderr);
-        xt_err("migrate %s: %s", a.domain, err);
+        xt_err("migrate %s: %s", o->a.domain, err);
         goto out;
     }
     if (ps.shown)
         fputc('\n', stderr);
-    print_result(a.domain, a.host, &r, json);
+    print_result(o->a.domain, o->a.host, &r, o->json);
     rc = EXIT_OK;
 out:
     free(rune);
     if (be)
         core_close(be);
+    libxl_domain_config_dispose(&override);
     reloc_conf_dispose(&c);
     return rc;
+}
+
+int main_migrate(int argc, char **argv)
+{
+    struct migrate_opts o;
+
+    memset(&o, 0, sizeof(o));
+    if (xt_xm_mode ? parse_migrate_xm(argc, argv, &o)
+                   : parse_migrate_xl(argc, argv, &o))
+        return EXIT_USAGE;
+    xt_check_max_args(argc, argv, 2, "migrate");
+    o.a.domain = argv[optind];
+    o.a.host = argv[optind + 1];
+    return run_migrate(&o);
 }

@@ -136,6 +136,12 @@ out:
     return rc;
 }
 
+static const struct option restore_longopts[] = {
+    {"paused", no_argument, NULL, 'p'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
 int main_restore(int argc, char **argv)
 {
     libxl_domain_config c;
@@ -146,8 +152,10 @@ int main_restore(int argc, char **argv)
     int opt, fd = -1, paused = 0, rc = EXIT_FAIL;
 
     libxl_domain_config_init(&c);
-    SWITCH_FOREACH_OPT(opt, "p", NULL, "restore", 1) {
+    SWITCH_FOREACH_OPT(opt, xt_xm_mode ? "p" : "ped", restore_longopts,
+                       "restore", 1) {
     case 'p': paused = 1; break;
+    case 'e': case 'd': break;
     }
     xt_check_max_args(argc, argv, 1, "restore");
     file = argv[optind];

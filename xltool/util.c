@@ -22,17 +22,76 @@ const struct cmd_spec *cmd_lookup(const char *name)
     return NULL;
 }
 
+/* xm 4.4's deprecated command names and what they stood for. */
+static const struct {
+    const char *alias, *name;
+} xm_aliases[] = {
+    {"balloon", "mem-set"},
+    {"set-vcpus", "vcpu-set"},
+    {"vif-list", "network-list"},
+    {"vbd-create", "block-attach"},
+    {"vbd-destroy", "block-detach"},
+    {"vbd-list", "block-list"},
+};
+
+const struct cmd_spec *cmd_resolve(const char *word)
+{
+    const struct cmd_spec *cmd, *found = NULL;
+    size_t len = strlen(word), i;
+    int n = 0;
+
+    if (!len || strchr(word, ' '))
+        return NULL;
+    cmd = cmd_lookup(word);
+    if (cmd)
+        return cmd;
+    for (i = 0; xt_xm_mode && i < sizeof(xm_aliases) / sizeof(*xm_aliases);
+         i++)
+        if (!strcmp(word, xm_aliases[i].alias)) {
+            fprintf(stderr, "Command %s is deprecated.  Please use xm %s "
+                    "instead.\n", word, xm_aliases[i].name);
+            return cmd_lookup(xm_aliases[i].name);
+        }
+    if (xt_xm_mode && len < 2)
+        return NULL;
+    /* Subcommands ("bridge create") are reached through their parent. */
+    for (i = 0; i < (size_t)cmd_table_count; i++)
+        if (!strchr(cmd_table[i].name, ' ') &&
+            !strncmp(cmd_table[i].name, word, len)) {
+            found = &cmd_table[i];
+            n++;
+        }
+    return n == 1 ? found : NULL;
+}
+
+/* The command's xm form when run as xm and it has one. */
+static const struct cmd_xm_spec *xm_form(const struct cmd_spec *cmd)
+{
+    int i;
+
+    for (i = 0; xt_xm_mode && i < cmd_xm_table_count; i++)
+        if (!strcmp(cmd_xm_table[i].name, cmd->name))
+            return &cmd_xm_table[i];
+    return NULL;
+}
+
 void cmd_print_usage(FILE *f, const struct cmd_spec *cmd)
 {
-    fprintf(f, "Usage: %s %s %s\n", xt_progname, cmd->name, cmd->usage);
+    const struct cmd_xm_spec *xm = xm_form(cmd);
+
+    fprintf(f, "Usage: %s %s %s\n", xt_progname, cmd->name,
+            xm ? xm->usage : cmd->usage);
 }
 
 void cmd_print_help(FILE *f, const struct cmd_spec *cmd)
 {
+    const struct cmd_xm_spec *xm = xm_form(cmd);
+    const char *opts = xm ? xm->options : cmd->options;
+
     cmd_print_usage(f, cmd);
     fprintf(f, "\n%s\n", cmd->help);
-    if (cmd->options && *cmd->options)
-        fprintf(f, "\nOptions:\n\n%s\n", cmd->options);
+    if (opts && *opts)
+        fprintf(f, "\nOptions:\n\n%s\n", opts);
 }
 
 static void usage_exit(const char *cmdname)
@@ -53,12 +112,13 @@ int xt_getopt(int argc, char **argv, const char *opts,
         {NULL, 0, NULL, 0},
     };
     char optstr[64];
-    int opt;
+    int opt, stop = *opts == '+';
 
-    /* A leading '+' stops at the first positional argument, so that
-     * "create cfg name=x" style variables are never taken for options. */
-    if (snprintf(optstr, sizeof(optstr), "+h%s", opts) >=
-        (int)sizeof(optstr))
+    /* Without '+', GNU getopt moves the positional arguments behind the
+     * options, keeping their order, as xl's and xm's parsers did; '-'
+     * (return them in place) is never wanted. */
+    if (snprintf(optstr, sizeof(optstr), "%sh%s", stop ? "+" : "",
+                 opts + stop) >= (int)sizeof(optstr))
         abort();
     opterr = 0;
     opt = getopt_long(argc, argv, optstr, longopts ? longopts : help_only,

@@ -37,6 +37,52 @@ static void print_cpumap(const libxl_bitmap *map, int ncpus)
         fputs("none", stdout);
 }
 
+/* xm's affinity: "any cpu", or ranges like "0-3,6". */
+static void print_cpumap_xm(const libxl_bitmap *map, int ncpus)
+{
+    int i, all = 1;
+
+    for (i = 0; i < ncpus; i++)
+        all &= libxl_bitmap_test(map, i);
+    if (all)
+        fputs("any cpu", stdout);
+    else
+        print_cpumap(map, ncpus);
+}
+
+static void row_xl(const struct be_dominfo *d, const struct be_vcpuinfo *v,
+                   int ncpus)
+{
+    printf("%-32s %5u %5u", d->name, d->domid, v->vcpuid);
+    if (!v->online)
+        printf("%5c %3c%cp ", '-', '-', '-');
+    else
+        printf("%5u %3c%c- ", v->cpu, v->running ? 'r' : '-',
+               v->blocked ? 'b' : '-');
+    printf("%9.1f  ", (float)v->cpu_time_ns / 1e9);
+    print_cpumap(&v->cpumap, ncpus);
+    printf(" / all\n");
+}
+
+static void row_xm(const struct be_dominfo *d, const struct be_vcpuinfo *v,
+                   int ncpus)
+{
+    char cpu[16], st[4];
+
+    if (v->online) {
+        snprintf(cpu, sizeof(cpu), "%u", v->cpu);
+        snprintf(st, sizeof(st), "%c%c-", v->running ? 'r' : '-',
+                 v->blocked ? 'b' : '-');
+    } else {
+        snprintf(cpu, sizeof(cpu), "-");
+        snprintf(st, sizeof(st), "--p");
+    }
+    printf("%-32s %5u %5u %5s %5s  %8.1f ", d->name, d->domid, v->vcpuid,
+           cpu, st, (double)v->cpu_time_ns / 1e9);
+    print_cpumap_xm(&v->cpumap, ncpus);
+    printf("\n");
+}
+
 static int list_one(struct be *be, const struct be_dominfo *d, int ncpus)
 {
     struct be_vcpuinfo *l = NULL;
@@ -47,56 +93,66 @@ static int list_one(struct be *be, const struct be_dominfo *d, int ncpus)
         xt_err("vcpu-list: %s", err);
         return -1;
     }
-    for (i = 0; i < n; i++) {
-        printf("%-32s %5u %5u", d->name, d->domid, l[i].vcpuid);
-        if (!l[i].online)
-            printf("%5c %3c%cp ", '-', '-', '-');
-        else
-            printf("%5u %3c%c- ", l[i].cpu, l[i].running ? 'r' : '-',
-                   l[i].blocked ? 'b' : '-');
-        printf("%9.1f  ", (float)l[i].cpu_time_ns / 1e9);
-        print_cpumap(&l[i].cpumap, ncpus);
-        printf(" / all\n");
-    }
+    for (i = 0; i < n; i++)
+        (xt_xm_mode ? row_xm : row_xl)(d, &l[i], ncpus);
     core_vcpuinfo_list_free(l, n);
     return 0;
 }
 
+int xt_vcpu_list(struct be *be, const struct be_dominfo *doms, int n)
+{
+    libxl_physinfo phys;
+    char err[XT_ERRLEN];
+    int i, rc = EXIT_FAIL;
+
+    libxl_physinfo_init(&phys);
+    if (be->ops->host_info(be, &phys, NULL, err)) {
+        xt_err("vcpu-list: %s", err);
+        goto out;
+    }
+    printf("%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU", "CPU",
+           "State", "Time(s)", xt_xm_mode ? "CPU Affinity"
+                                          : "Affinity (Hard / Soft)");
+    for (i = 0; i < n; i++)
+        if (list_one(be, &doms[i], phys.nr_cpus))
+            goto out;
+    rc = EXIT_OK;
+out:
+    libxl_physinfo_dispose(&phys);
+    return rc;
+}
+
 int main_vcpulist(int argc, char **argv)
 {
-    struct be_dominfo *l = NULL;
-    libxl_physinfo phys;
+    struct be_dominfo *l = NULL, *sel = NULL;
     char err[XT_ERRLEN];
     struct be *be = NULL;
     uint32_t domid;
-    int opt, n = 0, i, j, rc = EXIT_FAIL;
+    int opt, n = 0, nsel = 0, i, j, rc = EXIT_FAIL;
 
-    libxl_physinfo_init(&phys);
     SWITCH_FOREACH_OPT(opt, "", NULL, "vcpu-list", 0) {
     }
     be = xt_backend();
     if (!be)
         goto out;
-    if (be->ops->host_info(be, &phys, NULL, err) ||
-        be->ops->list(be, &l, &n, err)) {
+    if (be->ops->list(be, &l, &n, err)) {
         xt_err("vcpu-list: %s", err);
         goto out;
     }
-    printf("%-32s %5s %5s %5s %5s %9s %s\n", "Name", "ID", "VCPU", "CPU",
-           "State", "Time(s)", "Affinity (Hard / Soft)");
-    for (i = 0; optind == argc && i < n; i++)
-        if (list_one(be, &l[i], phys.nr_cpus))
-            goto out;
-    for (i = optind; i < argc; i++) {
+    sel = optind < argc ? calloc(argc - optind, sizeof(*sel)) : l;
+    if (!sel)
+        goto out;
+    for (i = optind; sel != l && i < argc; i++) {
         if (xt_find_domain(be, argv[i], &domid))
             goto out;
         for (j = 0; j < n; j++)
-            if (l[j].domid == domid && list_one(be, &l[j], phys.nr_cpus))
-                goto out;
+            if (l[j].domid == domid)
+                sel[nsel++] = l[j];
     }
-    rc = EXIT_OK;
+    rc = xt_vcpu_list(be, sel, sel == l ? n : nsel);
 out:
-    libxl_physinfo_dispose(&phys);
+    if (sel != l)
+        free(sel);
     core_dominfo_list_free(l, n);
     core_close(be);
     return rc;

@@ -4,6 +4,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cfg.h"
 #include "xltool.h"
@@ -25,9 +26,7 @@ static void load_host(struct cfg_host *h)
     core_close(be);
 }
 
-/* Parses the config named on the command line; prints every diagnostic.
- * Returns 0 when the config is usable. */
-static int load_config(const char *name, int nvars, char **vars,
+int xt_load_config(const char *name, int nvars, char **vars,
                        libxl_domain_config *d_config,
                        struct cfg_extra *extra)
 {
@@ -67,6 +66,16 @@ static int print_json(libxl_domain_config *d_config)
     printf("%s\n", json);
     free(json);
     return EXIT_OK;
+}
+
+/* create -n: libxl's JSON, or xl's S-expressions when xl.conf asks. */
+static int print_config(libxl_domain_config *d_config)
+{
+    if (xt_output_sxp) {
+        xt_print_xl_sxp(-1, NULL, d_config);
+        return EXIT_OK;
+    }
+    return print_json(d_config);
 }
 
 /* What a backend without BE_CAP_SHARED_DISKS does with "w!" disks. */
@@ -114,28 +123,61 @@ out:
     return rc;
 }
 
+/* xl 4.17's create options, or xm 4.4's; both take -f/--defconfig. */
+static const struct option xl_create_longopts[] = {
+    {"dryrun", no_argument, NULL, 'n'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"defconfig", required_argument, NULL, 'f'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+static const struct option xm_create_longopts[] = {
+    {"dryrun", no_argument, NULL, 'n'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"defconfig", required_argument, NULL, 'f'},
+    {"paused", no_argument, NULL, 'p'},
+    {"console_autoconnect", no_argument, NULL, 'c'},
+    {"skipdtd", no_argument, NULL, 's'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+/* -F: as xl, stay until the domain is gone (it may reboot meanwhile, as
+ * the same name). */
+static int wait_gone(const char *name)
+{
+    char err[XT_ERRLEN];
+    struct be *be = xt_backend();
+    uint32_t domid;
+
+    if (!be)
+        return EXIT_FAIL;
+    while (core_lookup(be, name, &domid, err) == 0)
+        usleep(200 * 1000);
+    core_close(be);
+    return EXIT_OK;
+}
+
 int main_create(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"dryrun", no_argument, NULL, 'n'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
     libxl_domain_config d_config;
     struct cfg_extra extra;
     const char *file = NULL;
-    int dryrun = 0, paused = 0, console = 0, quiet = 0;
+    int dryrun = 0, paused = 0, console = 0, quiet = 0, foreground = 0;
     int opt, rc = EXIT_FAIL;
 
     libxl_domain_config_init(&d_config);
     cfg_extra_init(&extra);
-    SWITCH_FOREACH_OPT(opt, "npcqf:", longopts, "create", 0) {
+    SWITCH_FOREACH_OPT(opt, xt_xm_mode ? "npcqf:s" : "npcqf:Fde",
+                       xt_xm_mode ? xm_create_longopts : xl_create_longopts,
+                       "create", 0) {
     case 'n': dryrun = 1; break;
     case 'p': paused = 1; break;
     case 'c': console = 1; break;
     case 'q': quiet = 1; break;
     case 'f': file = optarg; break;
+    case 'F': foreground = 1; break;
+    case 'd': case 'e': case 's': break;
     }
     /* As in xm and xl, the file may come first and variables follow. */
     if (!file) {
@@ -147,14 +189,17 @@ int main_create(int argc, char **argv)
         }
         file = argv[optind++];
     }
-    if (load_config(file, argc - optind, argv + optind, &d_config, &extra))
+    if (xt_load_config(file, argc - optind, argv + optind, &d_config,
+                       &extra))
         goto out;
     /* As xl's: libxl's JSON, which has no place for "w!". */
     if (dryrun) {
-        rc = print_json(&d_config);
+        rc = print_config(&d_config);
         goto out;
     }
     rc = start_domain(&d_config, &extra, paused, console, quiet);
+    if (rc == EXIT_OK && foreground)
+        rc = wait_gone(d_config.c_info.name);
 out:
     libxl_domain_config_dispose(&d_config);
     cfg_extra_dispose(&extra);

@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "cfg.h"
 #include "core.h"
 
 /* Exit codes, as xm and xl scripts expect them. */
@@ -31,21 +32,49 @@ struct cmd_spec {
 extern const struct cmd_spec cmd_table[];
 extern const int cmd_table_count;
 
-/* Non-zero when invoked as "xm": xm's output formats are used. */
-extern int xt_xm_mode;
-/* The name the program was invoked as, for messages ("xltool" or "xm"). */
-extern const char *xt_progname;
+/* Where xm 4.4's grammar differs from xl's: the command's usage and
+ * options as xm, which help prints when run as xm.  The rows name
+ * commands of cmd_table. */
+struct cmd_xm_spec {
+    const char *name;
+    const char *usage;
+    const char *options;
+};
 
+extern const struct cmd_xm_spec cmd_xm_table[];
+extern const int cmd_xm_table_count;
+
+/* Non-zero when invoked as "xm": xm 4.4's options, meanings and output
+ * formats are used; otherwise (as "xl" or "xltool") xl 4.17's. */
+extern int xt_xm_mode;
+/* The name the program was invoked as, for messages and for the command
+ * a migration runs on the other host ("xltool", "xl" or "xm"). */
+extern const char *xt_progname;
+/* xl.conf's output_format is "sxp": list -l and create -n print xl's
+ * S-expressions instead of JSON (xl and xltool only). */
+extern int xt_output_sxp;
+
+/* The command of that exact name (subcommands such as "bridge create"
+ * included). */
 const struct cmd_spec *cmd_lookup(const char *name);
+/* The command a user's word names, as xl and xm resolve it: the exact
+ * name, then (as xm) one of xm's deprecated aliases, with xm's notice on
+ * stderr, then any prefix that names only one command (xm: of two
+ * letters or more).  NULL if none or several. */
+const struct cmd_spec *cmd_resolve(const char *word);
 void cmd_print_help(FILE *f, const struct cmd_spec *cmd);
 void cmd_print_usage(FILE *f, const struct cmd_spec *cmd);
 
 /*
- * The one option parser for every command.  Handles -h/--help (prints the
- * command's help, exits 0), unknown options and fewer than min_args
- * positional arguments (prints the usage line, exits 2).  Returns the next
- * option character, or -1 when the options are done; optind then indexes
- * the first positional argument.
+ * The one option parser for every command.  Options may come before,
+ * between or after the positional arguments, as with xl's and xm's GNU
+ * getopt; "--" ends them.  An opts string that starts with '+' stops at
+ * the first positional argument instead (a dispatcher whose subcommand
+ * parses the rest).  Handles -h/--help (prints the command's help, exits
+ * 0), unknown options and fewer than min_args positional arguments
+ * (prints the usage line, exits 2).  Returns the next option character,
+ * or -1 when the options are done; the positional arguments are then
+ * argv[optind] to argv[argc - 1], in their order.
  */
 int xt_getopt(int argc, char **argv, const char *opts,
               const struct option *longopts, const char *cmd, int min_args);
@@ -119,12 +148,24 @@ int main_bridge_list(int argc, char **argv);
 int main_bridge_attach(int argc, char **argv);
 int main_bridge_detach(int argc, char **argv);
 
+/* Parses the config file named on the command line (found as xm did),
+ * with key=value variables; prints every diagnostic.  Returns 0 when the
+ * config is usable. */
+int xt_load_config(const char *name, int nvars, char **vars,
+                   libxl_domain_config *d_config, struct cfg_extra *extra);
+
 /* Resolves a domain named by name, domid or UUID; prints the error. */
 int xt_find_domain(struct be *be, const char *spec, uint32_t *domid_r);
 /* The six state letters of list: xl's (r b p s REASON d), xm's
  * (r b p s c d). */
 void xt_state_xl(const struct be_dominfo *d, char out[7]);
 void xt_state_xm(const struct be_dominfo *d, char out[7]);
+/* xl's S-expressions of one domain (list -l and create -n with
+ * output_format="sxp"); domid -1 and uuid NULL for create -n. */
+void xt_print_xl_sxp(int domid, const libxl_uuid *uuid,
+                     const libxl_domain_config *d);
+/* vcpu-list of these domains, in xl's format or xm's (also xm list -v). */
+int xt_vcpu_list(struct be *be, const struct be_dominfo *doms, int n);
 /* xm list --long. */
 int xt_list_sxp(struct be *be, const struct be_dominfo *l, int n);
 /* The save-file header (saverestore.c), also for migration: the

@@ -48,7 +48,7 @@ stop_server B
 
 log "live, into xltool migrate-receive behind socat on B"
 xl_receiver B $XLPORT
-xa migrate --plain -l -p $XLPORT busybox $IPB >"$T/out.live" \
+xa migrate --plain -l --port $XLPORT busybox $IPB >"$T/out.live" \
     2>"$T/out.live.err" ||
     fail "migration: $(cat "$T/out.live" "$T/out.live.err")"
 cat "$T/out.live.err"
@@ -68,7 +68,7 @@ for i in $(seq 1 100); do
     ip netns exec "$NSA" ss -Hltn "sport = :8004" | grep -q . && break
     sleep 0.05
 done
-xb migrate --plain -p 8004 busybox $IPA >"$T/out.nobanner" 2>&1 &&
+xb migrate --plain --port 8004 busybox $IPA >"$T/out.nobanner" 2>&1 &&
     fail "migration to a silent peer passed"
 grep -q "banner" "$T/out.nobanner" ||
     fail "unclear: $(cat "$T/out.nobanner")"
@@ -79,7 +79,7 @@ log "stop-and-copy back to A, into migrate-receive behind socat"
 guest B busybox "dirty off" >/dev/null
 sum=$(field B busybox checksum)
 xl_receiver A $XLPORT
-xb migrate --plain -p $XLPORT busybox $IPA >"$T/out.back" 2>&1 ||
+xb migrate --plain --port $XLPORT busybox $IPA >"$T/out.back" 2>&1 ||
     fail "migration back: $(cat "$T/out.back")"
 [ "$(notices "$T/out.back")" = 1 ] || fail "no notice of the fallback"
 [ "$(exactly_one busybox)" = A ] || fail "busybox is not back on A"

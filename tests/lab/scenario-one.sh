@@ -216,7 +216,7 @@ CONF
         fail "the relocation server did not start: $(cat "$d/server.log")"
     id0=$(domid_of $PVH)
     before=$(tick_of $PVH)
-    XLTOOL_CONF=$d/xltool.conf "$XLTOOL" migrate $PVH 127.0.0.1 \
+    XLTOOL_CONF=$d/xltool.conf "$XLTOOL" migrate --non-live $PVH 127.0.0.1 \
         >"$d/out" 2>&1
     rc=$?
     kill $srv

@@ -295,7 +295,7 @@ t_pv_refused() {
     [ "$(wc -l <"$out")" -eq 1 ] || fail "not one line"
     grep -q "^xltool: migrate $MPV: live migration of PV guests needs shadow paging, which this hypervisor lacks" "$out" ||
         fail "the message does not say why"
-    grep -q "$MPV is untouched: migrate it without -l" "$out" ||
+    grep -q "$MPV is untouched: migrate it stop-and-copy (xm migrate without -l, xl migrate --non-live)" "$out" ||
         fail "the message does not say what to do"
     exists $MPV && ! is_paused $MPV || fail "$MPV is not running here"
     wait_until 20 advancing $MPV || fail "$MPV does not count any more"
@@ -368,11 +368,11 @@ a) run_test two/pv-live-refused/source t_pv_refused
    [ -f "$SYNC/pv-refused.end" ] || say pv-refused.end aborted ;;
 b) run_test two/pv-live-refused/dest t_pv_refused_dest ;;
 esac
-mig pv-stop-copy-a-b a b $MPV $PV_IP "xltool migrate (TLS)" reloc "" \
-    "$XLTOOL" migrate --json $MPV $IP_B
-mig pv-plain-to-xl-b-a b a $MPV $PV_IP "xltool migrate --plain (to xl)" xl \
+mig pv-stop-copy-a-b a b $MPV $PV_IP "xltool migrate --non-live (TLS)" \
+    reloc "" "$XLTOOL" migrate --non-live --json $MPV $IP_B
+mig pv-plain-to-xl-b-a b a $MPV $PV_IP "xltool migrate --non-live --plain (to xl)" xl \
     "hung up on the preflight" \
-    "$XLTOOL" migrate --plain --json -p $XLPORT $MPV $IP_A
+    "$XLTOOL" migrate --non-live --plain --json --port $XLPORT $MPV $IP_A
 
 [ "$ROLE" = a ] && run_test two/a/destroy t_destroy
 run_test "two/$ROLE/no-leftovers" t_no_leftovers

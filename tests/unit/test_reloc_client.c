@@ -35,7 +35,8 @@ static void test_pv_needs_shadow(void **state)
     assert_non_null(strstr(err, "PV guests needs shadow paging"));
     assert_non_null(strstr(err, "this hypervisor lacks"));
     assert_non_null(strstr(err, "web1"));
-    assert_non_null(strstr(err, "without -l"));
+    assert_non_null(strstr(err, "xm migrate without -l"));
+    assert_non_null(strstr(err, "xl migrate --non-live"));
     assert_null(strchr(err, '\n'));
     caps(&p, 0, 0);
     assert_int_equal(reloc_live_check("web1", LIBXL_DOMAIN_TYPE_PV, &p,
