@@ -27,8 +27,7 @@ static void load_host(struct cfg_host *h)
 }
 
 int xt_load_config(const char *name, int nvars, char **vars,
-                       libxl_domain_config *d_config,
-                       struct cfg_extra *extra)
+                   libxl_domain_config *d_config, struct cfg_extra *extra)
 {
     char err[XT_ERRLEN];
     struct cfg_globals g;
