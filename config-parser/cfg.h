@@ -35,7 +35,25 @@ struct cfg_diags {
     int nerrors;
 };
 
-/* Defaults that xl takes from its global /etc/xen/xl.conf. */
+/*
+ * The host a config is read for.  xl sizes every CPU map by the host's
+ * CPU count (libxl_cpu_bitmap_alloc: max_cpu_id + 1 bits, rounded up to
+ * whole bytes), so that "all" sets every bit of those bytes and a CPU
+ * beyond them is dropped; "nodes:N" means the CPUs of NUMA node N; and
+ * vNUMA pnodes must be nodes of the host.  nr_cpus == 0 means "not
+ * known": maps then grow to the CPUs named, and the forms that need the
+ * host ("all", "nodes:") are refused.
+ */
+struct cfg_host {
+    int nr_cpus;               /* max_cpu_id + 1; 0: unknown */
+    int nr_nodes;              /* NUMA nodes (>= 1 when nr_cpus is known) */
+    int *cpu_node;             /* node of each of the nr_cpus CPUs, -1 for
+                                * none; NULL: every CPU is in node 0 */
+};
+
+/* What the reader takes from outside the config file: the defaults that
+ * xl takes from its global /etc/xen/xl.conf, the personality the file is
+ * read with, and the host. */
 struct cfg_globals {
     int claim_mode;            /* -1 when not set */
     int run_hotplug_scripts;   /* 1 by default */
@@ -45,6 +63,11 @@ struct cfg_globals {
     char *default_vifbackend;
     char *lockfile;
     int output_sxp;            /* output_format="sxp"; json by default */
+    /* Non-zero: read xm's spellings with xm's meaning (vfb type=vnc,
+     * vif type=netfront, bootargs, cpu_cap).  Zero: as xl reads them, so
+     * that the JSON is xl's wherever xl accepts the config. */
+    int xm_mode;
+    struct cfg_host host;      /* cpu_node is owned (freed by dispose) */
 };
 
 void cfg_globals_init(struct cfg_globals *g);
@@ -108,6 +131,19 @@ int cfg_extra_from_text(const char *text, struct cfg_extra *x, char *err,
 int cfg_disk_parse(int nspecs, const char *const *specs,
                    libxl_device_disk *disk, int *shared_r, char *err,
                    size_t errlen);
+
+/*
+ * One CPU list as xl reads `cpus`, `cpus_soft` and vcpu-pin's arguments:
+ * comma-separated items, each a CPU "N", a range "N-M", "all", or NUMA
+ * nodes "nodes:N" / "nodes:N-M" / "nodes:all" ("node:" too), any of
+ * them but "all" negated by a leading "^" (removed from what the items
+ * before it selected).  map (initialised by the caller, then owned by
+ * it) is sized for host h as xl sizes it.  The map may end up empty:
+ * whether that is an error is the caller's to say.  Returns 0, or -1
+ * with a message in err.
+ */
+int cfg_cpumap_parse(const char *s, const struct cfg_host *h,
+                     libxl_bitmap *map, char *err, size_t errlen);
 
 /*
  * Parses the config at path, with command-line variables vars[0..nvars-1]

@@ -64,21 +64,40 @@ void cfg_conv_warn(struct cfg_conv *cv, const struct cfg_var *var,
     va_end(ap);
 }
 
-/* An error about part of a string value: underlines text[off..off+len)
- * when the string is written plainly, else the whole value. */
-void cfg_conv_error_at(struct cfg_conv *cv, const struct cfg_value *v,
-                       int off, int len, const char *fmt, ...)
+/* A diagnostic about part of a string value: underlines
+ * text[off..off+len) when the string is written plainly, else the whole
+ * value. */
+static void conv_vdiag_at(struct cfg_conv *cv, enum cfg_severity sev,
+                          const struct cfg_value *v, int off, int len,
+                          const char *fmt, va_list ap)
 {
-    va_list ap;
     int line = v->line, col = v->col, l = v->len;
 
     if (v->exact && off >= 0) {
         col = v->text_col + off;
         l = len > 0 ? len : 1;
     }
-    va_start(ap, fmt);
-    cfg_diag_vadd(cv->diags, CFG_ERROR, line > 0 ? cv->src : &cmdline_src,
+    cfg_diag_vadd(cv->diags, sev, line > 0 ? cv->src : &cmdline_src,
                   line, col, l, fmt, ap);
+}
+
+void cfg_conv_error_at(struct cfg_conv *cv, const struct cfg_value *v,
+                       int off, int len, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    conv_vdiag_at(cv, CFG_ERROR, v, off, len, fmt, ap);
+    va_end(ap);
+}
+
+void cfg_conv_warn_at(struct cfg_conv *cv, const struct cfg_value *v,
+                      int off, int len, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    conv_vdiag_at(cv, CFG_WARNING, v, off, len, fmt, ap);
     va_end(ap);
 }
 

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -300,24 +302,98 @@ static int nic_rate(const char *rate, libxl_device_nic *nic, char *err,
     return rc ? -1 : 0;
 }
 
+/*
+ * How a vif spec is read.  Outside a config (hot-plug, tests) every
+ * problem is an error.  In a config, a field xl does not know is a
+ * warning in both personalities (xl prints "unrecognized argument" and
+ * goes on), and as xl a bad MAC or type is too, with what xl keeps of
+ * it: as xm they stay errors.
+ */
+#define NIC_WARN_MAX 8
+
+struct nic_read {
+    int lenient;                   /* a config: collect warnings */
+    int xm;                        /* xm's meaning of type=netfront */
+    int nwarn;
+    int warn_at[NIC_WARN_MAX];     /* offsets into the spec */
+    char warn[NIC_WARN_MAX][160];
+};
+
+static void nic_warn(struct nic_read *r, int at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void nic_warn(struct nic_read *r, int at, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (r->nwarn == NIC_WARN_MAX)
+        return;                    /* enough said about one spec */
+    va_start(ap, fmt);
+    vsnprintf(r->warn[r->nwarn], sizeof(r->warn[0]), fmt, ap);
+    va_end(ap);
+    r->warn_at[r->nwarn++] = at;
+}
+
+/* xl's MAC reading: six hex numbers, each at most 255, one separator
+ * character after each; the bytes read before a bad one stay set. */
+static int mac_like_xl(const char *s, libxl_mac *mac)
+{
+    unsigned long v;
+    char *end;
+    int k;
+
+    for (k = 0; k < 6; k++) {
+        v = strtoul(s, &end, 16);
+        if (end == s || v > 255)
+            return -1;
+        (*mac)[k] = (uint8_t)v;
+        if (k < 5 && !*end)
+            return -1;
+        s = end + 1;
+    }
+    return 0;
+}
+
+static int nic_type(libxl_device_nic *nic, const char *val,
+                    struct nic_read *r, char *err, size_t errlen)
+{
+    if (!strcmp(val, "vif") || (r->xm && !strcmp(val, "netfront")))
+        nic->nictype = LIBXL_NIC_TYPE_VIF;
+    else if (!strcmp(val, "ioemu"))
+        nic->nictype = LIBXL_NIC_TYPE_VIF_IOEMU;
+    else if (r->lenient && !r->xm)
+        nic_warn(r, 0, "vif type \"%s\" is ignored, as xl ignores it (xl "
+                 "knows vif and ioemu%s)", val, strcmp(val, "netfront") ? ""
+                 : "; xm reads netfront as vif");
+    else
+        return snprintf(err, errlen, "invalid vif type \"%s\" (vif or "
+                        "ioemu)", val), -1;
+    return 0;
+}
+
+static int nic_mac(libxl_device_nic *nic, const char *val,
+                   struct nic_read *r, char *err, size_t errlen)
+{
+    if (parse_mac(val, &nic->mac) == 0)
+        return 0;
+    if (!r->lenient || r->xm)
+        return snprintf(err, errlen, "invalid MAC address \"%s\"", val), -1;
+    memset(nic->mac, 0, sizeof(nic->mac));
+    mac_like_xl(val, &nic->mac);
+    nic_warn(r, 0, "invalid MAC address \"%s\": only what xl reads of it "
+             "is kept", val);
+    return 0;
+}
+
 /* One "key=value" field of a vif spec; -1 with a message on error. */
 static int nic_field(libxl_device_nic *nic, const char *key, const char *val,
-                     char *err, size_t errlen)
+                     struct nic_read *r, char *err, size_t errlen)
 {
     unsigned long u;
 
     if (!strcmp(key, "type")) {
-        if (!strcmp(val, "vif") || !strcmp(val, "netfront"))
-            nic->nictype = LIBXL_NIC_TYPE_VIF;
-        else if (!strcmp(val, "ioemu"))
-            nic->nictype = LIBXL_NIC_TYPE_VIF_IOEMU;
-        else
-            return snprintf(err, errlen, "invalid vif type \"%s\" (vif or "
-                            "ioemu)", val), -1;
+        return nic_type(nic, val, r, err, errlen);
     } else if (!strcmp(key, "mac")) {
-        if (parse_mac(val, &nic->mac))
-            return snprintf(err, errlen, "invalid MAC address \"%s\"",
-                            val), -1;
+        return nic_mac(nic, val, r, err, errlen);
     } else if (!strcmp(key, "bridge")) {
         replace(&nic->bridge, val);
     } else if (!strcmp(key, "netdev") || !strcmp(key, "gatewaydev")) {
@@ -341,17 +417,35 @@ static int nic_field(libxl_device_nic *nic, const char *key, const char *val,
             nic->devid = (libxl_devid)u;
         else
             nic->mtu = (unsigned int)u;
+    } else if (r->lenient) {
+        nic_warn(r, 0, "unknown vif field '%s'; ignored, as xl does", key);
     } else {
         return snprintf(err, errlen, "unknown vif field '%s'", key), -1;
     }
     return 0;
 }
 
-int cfg_nic_from_spec(const char *spec, const struct cfg_globals *g,
-                      libxl_device_nic *nic, char *err, size_t errlen,
-                      int *at_r)
+/* A field without '=': xl's two flags, else unknown. */
+static int nic_flag(libxl_device_nic *nic, const char *tok,
+                    struct nic_read *r, char *err, size_t errlen)
+{
+    if (!strcmp(tok, "trusted") || !strcmp(tok, "untrusted")) {
+        libxl_defbool_set(&nic->trusted, tok[0] == 't');
+        return 0;
+    }
+    if (r->lenient) {
+        nic_warn(r, 0, "'%s' is not a vif field; ignored, as xl does", tok);
+        return 0;
+    }
+    return snprintf(err, errlen, "'%s' is not a key=value field", tok), -1;
+}
+
+static int nic_from_spec(const char *spec, const struct cfg_globals *g,
+                         libxl_device_nic *nic, struct nic_read *r,
+                         char *err, size_t errlen, int *at_r)
 {
     char *s = strdup(spec), *tok, *save = NULL, *eq;
+    int w0, rc = -1;
 
     *at_r = -1;
     if (!s)
@@ -365,22 +459,33 @@ int cfg_nic_from_spec(const char *spec, const struct cfg_globals *g,
         if (!eq && !strcmp(tok, ""))
             continue;
         *at_r = (int)(tok - s);
-        if (!eq) {
-            snprintf(err, errlen, "'%s' is not a key=value field", tok);
-            goto fail;
-        }
-        *eq = '\0';
-        if (!strcmp(tok, "accel"))
+        w0 = r->nwarn;
+        if (eq)
+            *eq = '\0';
+        if (eq && !strcmp(tok, "accel"))
             continue;                  /* xl ignores it too */
-        if (nic_field(nic, tok, eq + 1, err, errlen))
-            goto fail;
+        if (eq ? nic_field(nic, tok, eq + 1, r, err, errlen)
+               : nic_flag(nic, tok, r, err, errlen))
+            goto out;
+        for (; w0 < r->nwarn; w0++)
+            r->warn_at[w0] = *at_r;
     }
     *at_r = -1;
+    rc = 0;
+out:
     free(s);
-    return 0;
-fail:
-    free(s);
-    return -1;
+    return rc;
+}
+
+int cfg_nic_from_spec(const char *spec, const struct cfg_globals *g,
+                      libxl_device_nic *nic, char *err, size_t errlen,
+                      int *at_r)
+{
+    struct nic_read r;
+
+    memset(&r, 0, sizeof(r));
+    r.xm = 1;                          /* outside a config: strict */
+    return nic_from_spec(spec, g, nic, &r, err, errlen, at_r);
 }
 
 void cfg_conv_nics(struct cfg_conv *cv)
@@ -389,8 +494,9 @@ void cfg_conv_nics(struct cfg_conv *cv)
     struct cfg_var *var;
     libxl_device_nic *nn;
     const char *s;
+    struct nic_read r;
     char err[256];
-    int k, at;
+    int k, at, w;
 
     if (cfg_conv_list(cv, "vif", &var) <= 0)
         return;
@@ -403,10 +509,16 @@ void cfg_conv_nics(struct cfg_conv *cv)
         dc->nics = nn;
         libxl_device_nic_init(&nn[dc->num_nics]);
         nn[dc->num_nics].devid = dc->num_nics;
-        if (cfg_nic_from_spec(s, cv->g, &nn[dc->num_nics], err, sizeof(err),
-                              &at)) {
+        memset(&r, 0, sizeof(r));
+        r.lenient = 1;
+        r.xm = cv->g->xm_mode;
+        if (nic_from_spec(s, cv->g, &nn[dc->num_nics], &r, err, sizeof(err),
+                          &at))
             spec_error(cv, var, var->val->items[k], at, err, 0);
-        }
+        for (w = 0; w < r.nwarn; w++)
+            cfg_conv_warn_at(cv, var->val->items[k], r.warn_at[w],
+                             (int)strcspn(s + r.warn_at[w], ","), "%s",
+                             r.warn[w]);
         dc->num_nics++;
     }
 }
@@ -555,15 +667,28 @@ static int vfb_bool(const char *val, libxl_defbool *b)
     return 0;
 }
 
+/* xm's "type=vnc" / "type=sdl"; xl reads no type field and ignores it. */
+static int vfb_type(struct cfg_conv *cv, libxl_device_vfb *vfb,
+                    const struct cfg_value *it, int at, const char *val)
+{
+    if (strcmp(val, "vnc") && strcmp(val, "sdl"))
+        return -1;
+    if (!cv->g->xm_mode) {
+        cfg_conv_warn_at(cv, it, at, 5 + (int)strlen(val), "vfb field "
+                         "'type=%s' is ignored, as xl ignores it (xm reads "
+                         "it as %s=1)", val, val);
+        return 0;
+    }
+    libxl_defbool_set(val[0] == 'v' ? &vfb->vnc.enable : &vfb->sdl.enable,
+                      true);
+    return 0;
+}
+
 static int vfb_field(libxl_device_vfb *vfb, const char *key, const char *val)
 {
     unsigned long u;
 
-    if (!strcmp(key, "type") && !strcmp(val, "vnc"))
-        libxl_defbool_set(&vfb->vnc.enable, true);     /* xm's form */
-    else if (!strcmp(key, "type") && !strcmp(val, "sdl"))
-        libxl_defbool_set(&vfb->sdl.enable, true);
-    else if (!strcmp(key, "vnc"))
+    if (!strcmp(key, "vnc"))
         return vfb_bool(val, &vfb->vnc.enable);
     else if (!strcmp(key, "vnclisten"))
         replace(&vfb->vnc.listen, val);
@@ -602,14 +727,18 @@ static void vfb_item(struct cfg_conv *cv, const struct cfg_value *it)
         eq = strchr(tok, '=');
         if (eq)
             *eq = '\0';
-        if (!eq || vfb_field(vfb, tok, eq + 1)) {
-            cfg_conv_error_at(cv, it, (int)(tok - s),
-                              (int)strlen(tok) + (eq ? 1 + (int)strlen(eq + 1)
-                                                     : 0),
-                              eq ? "invalid vfb field '%s'"
-                                 : "'%s' is not a key=value field", tok);
-            break;
+        if (eq && !strcmp(tok, "type")) {
+            if (vfb_type(cv, vfb, it, (int)(tok - s), eq + 1) == 0)
+                continue;
+        } else if (eq && vfb_field(vfb, tok, eq + 1) == 0) {
+            continue;
         }
+        cfg_conv_error_at(cv, it, (int)(tok - s),
+                          (int)strlen(tok) + (eq ? 1 + (int)strlen(eq + 1)
+                                                 : 0),
+                          eq ? "invalid vfb field '%s'"
+                             : "'%s' is not a key=value field", tok);
+        break;
     }
     free(s);
 }

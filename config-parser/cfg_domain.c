@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxl_utils.h>
+
 #include "cfg_int.h"
 
 
@@ -124,6 +126,8 @@ static void conv_memory_vcpus(struct cfg_conv *cv)
     }
     if (cfg_conv_long(cv, "maxvcpus", 1, 4096, &l) > 0)
         b->max_vcpus = (int)l;
+    /* Before the defaults: the vnuma nodes may set both maxima. */
+    cfg_conv_vnuma(cv);
     if (b->max_memkb == LIBXL_MEMKB_DEFAULT)
         b->max_memkb = b->target_memkb;
     if (b->max_vcpus == 0)
@@ -132,53 +136,6 @@ static void conv_memory_vcpus(struct cfg_conv *cv)
         cfg_conv_error(cv, cfg_env_find(cv->env, "maxvcpus"),
                        "'maxvcpus' (%d) is less than 'vcpus' (%ld)",
                        b->max_vcpus, vcpus);
-}
-
-/* One "0-3,^2" CPU list into map; -1 with a message on error. */
-static int parse_cpulist(const char *s, libxl_bitmap *map, char *err,
-                         size_t errlen)
-{
-    unsigned long a, z, k;
-    char *dup = strdup(s), *tok, *save = NULL, *end;
-    int rc = -1, neg;
-
-    if (!dup || bitmap_alloc(map, 8) < 0)
-        goto out;
-    for (tok = strtok_r(dup, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
-        neg = *tok == '^';
-        tok += neg;
-        if (!isdigit((unsigned char)*tok)) {
-            snprintf(err, errlen, "invalid CPU range \"%s\"%s", tok,
-                     (!strcmp(tok, "all") || !strncmp(tok, "node", 4))
-                         ? " (\"all\" and NUMA nodes depend on the host)"
-                         : "");
-            goto out;
-        }
-        a = z = strtoul(tok, &end, 10);
-        if (*end == '-' && isdigit((unsigned char)end[1]))
-            z = strtoul(end + 1, &end, 10);
-        if (*end || z < a || z >= 4096) {
-            snprintf(err, errlen, "invalid CPU range \"%s\"", tok);
-            goto out;
-        }
-        if (z / 8 + 1 > map->size) {
-            uint8_t *nm = realloc(map->map, z / 8 + 1);
-
-            if (!nm)
-                goto out;
-            memset(nm + map->size, 0, z / 8 + 1 - map->size);
-            map->map = nm;
-            map->size = (uint32_t)(z / 8 + 1);
-        }
-        for (k = a; k <= z; k++)
-            neg ? (void)(map->map[k / 8] &= (uint8_t)~(1u << (k % 8)))
-                : bitmap_set(map, (long)k);
-    }
-    rc = 0;
-out:
-    free(dup);
-    return rc;
 }
 
 static int affinity_item(struct cfg_conv *cv, const struct cfg_value *v,
@@ -195,7 +152,7 @@ static int affinity_item(struct cfg_conv *cv, const struct cfg_value *v,
                           cfg_value_kind(v));
         return -1;
     }
-    if (parse_cpulist(s, map, err, sizeof(err))) {
+    if (cfg_cpumap_parse(s, &cv->g->host, map, err, sizeof(err))) {
         cfg_conv_error_at(cv, v, -1, 0, "%s", err);
         return -1;
     }
@@ -226,9 +183,28 @@ static void conv_affinity(struct cfg_conv *cv, const char *key, int hard)
         b->vcpu_soft_affinity = arr;
         b->num_vcpu_soft_affinity = n;
     }
-    for (k = 0; k < n; k++)
-        if (affinity_item(cv, list ? v->items[k] : v, &arr[k]))
+    if (!n && !list) {
+        /* xl reads the string even for a domain without VCPUs: its
+         * errors stop the config, its map is not kept. */
+        libxl_bitmap tmp;
+
+        libxl_bitmap_init(&tmp);
+        affinity_item(cv, v, &tmp);
+        libxl_bitmap_dispose(&tmp);
+    }
+    for (k = 0; k < n; k++) {
+        const struct cfg_value *it = list ? v->items[k] : v;
+
+        if (affinity_item(cv, it, &arr[k]))
             return;
+        /* xl refuses a hard affinity that leaves a VCPU nowhere to run
+         * (a soft one may be empty). */
+        if (hard && libxl_bitmap_is_empty(&arr[k])) {
+            cfg_conv_error_at(cv, it, -1, 0, "'%s' leaves VCPU %d no CPU "
+                              "of this host to run on", key, k);
+            return;
+        }
+    }
     if (list || !hard)
         libxl_defbool_set(&b->numa_placement, false);
 }
@@ -312,7 +288,14 @@ static void conv_bootloader_args(struct cfg_conv *cv)
     const char *s;
     int n = 0;
 
-    if (!var && (var = cfg_env_find(cv->env, "bootargs"))) {
+    if (!var && (var = cfg_env_find(cv->env, "bootargs")) &&
+        !cv->g->xm_mode) {
+        cfg_conv_get(cv, "bootargs");
+        cfg_conv_warn(cv, var, "'bootargs' is ignored, as xl ignores it "
+                      "(xm reads it as 'bootloader_args')");
+        return;
+    }
+    if (var && !strcmp(var->name, "bootargs")) {
         key = "bootargs";
         cfg_conv_warn(cv, var, "'bootargs' is xm's name for "
                       "'bootloader_args'; read as 'bootloader_args'");
@@ -605,6 +588,12 @@ static void conv_xm_aliases(struct cfg_conv *cv)
         cfg_conv_warn(cv, var, "'cpu_cap' is ignored: 'cap' is given");
         return;
     }
+    if (!cv->g->xm_mode) {
+        cfg_conv_get(cv, "cpu_cap");
+        cfg_conv_warn(cv, var, "'cpu_cap' is ignored, as xl ignores it (xm "
+                      "reads it as 'cap')");
+        return;
+    }
     cfg_conv_warn(cv, var, "'cpu_cap' is xm's name for 'cap'; read as "
                   "'cap'");
     if (cfg_conv_long(cv, "cpu_cap", INT_MIN, INT_MAX, &l) > 0)
@@ -713,12 +702,11 @@ static const char *const xm_only[][2] = {
 };
 
 static const char *const xl_unsupported[] = {
-    "seclabel", "init_seclabel", "pvshim", "pvshim_path", "pvshim_cmdline",
-    "pvshim_extra", "vuart", "vnuma", "mmio_hole", "altp2m", "altp2mhvm",
+    "pvshim", "pvshim_path", "pvshim_cmdline",
+    "pvshim_extra", "vuart", "mmio_hole", "altp2m", "altp2mhvm",
     "ms_vm_genid", "mca_caps", "vmtrace_buf_kb", "ioports", "irqs", "iomem",
-    "p9", "vtpm", "vdispl", "pvcalls", "vsnd", "channel", "usbctrl",
-    "usbdev", "cpuid", "device_model_stubdomain_seclabel", "gic_version",
-    "tee", "vkb", "msr_relaxed", "rdm", "dtdev", "passthrough",
+    "p9", "vtpm", "vdispl", "pvcalls", "vsnd", "gic_version",
+    "tee", "vkb", "msr_relaxed", "rdm", "dtdev",
     "vif2", "max_grant_version", "vpmu", "stubdomain_cmdline", NULL,
 };
 
@@ -785,6 +773,7 @@ int cfg_convert(struct cfg_conv *cv)
     cfg_conv_disks(cv);
     cfg_conv_nics(cv);
     cfg_conv_vfbs(cv);
+    cfg_conv_keys(cv);
     conv_device_model(cv);
     conv_top_vnc(cv);
     warn_leftovers(cv);

@@ -28,6 +28,7 @@ void cfg_globals_dispose(struct cfg_globals *g)
     free(g->default_gatewaydev);
     free(g->default_vifbackend);
     free(g->lockfile);
+    free(g->host.cpu_node);
     cfg_globals_init(g);
 }
 

@@ -165,6 +165,14 @@ void cfg_conv_disks(struct cfg_conv *cv);
 void cfg_conv_nics(struct cfg_conv *cv);
 void cfg_conv_pcis(struct cfg_conv *cv);
 void cfg_conv_vfbs(struct cfg_conv *cv);
+/* Labels, passthrough, cpuid and the USB and channel lists (cfg_keys.c,
+ * cfg_usb.c). */
+void cfg_conv_keys(struct cfg_conv *cv);
+void cfg_conv_channels(struct cfg_conv *cv);
+void cfg_conv_usbctrls(struct cfg_conv *cv);
+void cfg_conv_usbdevs(struct cfg_conv *cv);
+/* vnuma, checked against the host (cfg_vnuma.c). */
+void cfg_conv_vnuma(struct cfg_conv *cv);
 /* Appends a framebuffer and its keyboard, as xl pairs them. */
 int cfg_conv_add_vfb(struct cfg_conv *cv);
 /* One disk or vif spec, outside of a config (for tests and hot-plug).
@@ -187,6 +195,9 @@ void cfg_conv_warn(struct cfg_conv *cv, const struct cfg_var *var,
     __attribute__((format(printf, 3, 4)));
 void cfg_conv_error_at(struct cfg_conv *cv, const struct cfg_value *v,
                        int off, int len, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void cfg_conv_warn_at(struct cfg_conv *cv, const struct cfg_value *v,
+                      int off, int len, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 /* Typed reads: 1 when the key is set and valid, 0 when absent, -1 after
  * an error was reported. */

@@ -74,6 +74,8 @@ ENUM_FN(nic_type)
 ENUM_FN(action_on_shutdown)
 ENUM_FN(vkb_backend)
 ENUM_FN(scheduler)
+ENUM_FN(passthrough)
+ENUM_FN(usbctrl_type)
 
 #define S(T, n, k, m) { n, k, offsetof(T, m), NULL, NULL }
 #define E(T, n, m, fn) { n, J_ENUM, offsetof(T, m), enum_##fn, NULL }
@@ -225,6 +227,8 @@ static const struct jfield binfo_f[] = {
     B("nested_hvm", J_DEFBOOL, nested_hvm),
     B("apic", J_DEFBOOL, apic),
     B("dm_restrict", J_DEFBOOL, dm_restrict),
+    B("exec_ssid_label", J_STR, exec_ssid_label),
+    B("device_model_ssid_label", J_STR, device_model_ssid_label),
     O(libxl_domain_build_info, "arch_arm", arch_arm, empty_f),
     O(libxl_domain_build_info, "arch_x86", arch_x86, empty_f),
     END,
@@ -241,6 +245,8 @@ static const struct jfield cinfo_f[] = {
     C("run_hotplug_scripts", J_DEFBOOL, run_hotplug_scripts),
     C("driver_domain", J_DEFBOOL, driver_domain),
     C("xend_suspend_evtchn_compat", J_DEFBOOL, xend_suspend_evtchn_compat),
+    C("ssid_label", J_STR, ssid_label),
+    E(libxl_domain_create_info, "passthrough", passthrough, passthrough),
     END,
 };
 
@@ -314,6 +320,43 @@ static const struct jfield vkb_f[] = {
     S(libxl_device_vkb, "backend_domname", J_STR, backend_domname),
     S(libxl_device_vkb, "devid", J_INT, devid),
     E(libxl_device_vkb, "backend_type", backend_type, vkb_backend),
+    END,
+};
+
+static const struct jfield usbctrl_f[] = {
+    E(libxl_device_usbctrl, "type", type, usbctrl_type),
+    S(libxl_device_usbctrl, "devid", J_INT, devid),
+    S(libxl_device_usbctrl, "version", J_INT, version),
+    S(libxl_device_usbctrl, "ports", J_INT, ports),
+    S(libxl_device_usbctrl, "backend_domid", J_U32, backend_domid),
+    S(libxl_device_usbctrl, "backend_domname", J_STR, backend_domname),
+    END,
+};
+
+/* A usbdev's "type.hostdev" member sets the type and the union. */
+static const struct jfield hostdev_f[] = {
+    S(libxl_device_usbdev, "hostbus", J_U8, u.hostdev.hostbus),
+    S(libxl_device_usbdev, "hostaddr", J_U8, u.hostdev.hostaddr),
+    END,
+};
+
+static const struct jfield usbdev_f[] = {
+    S(libxl_device_usbdev, "ctrl", J_INT, ctrl),
+    S(libxl_device_usbdev, "port", J_INT, port),
+    END,
+};
+
+/* A channel's "connection.pty" / "connection.socket" member likewise. */
+static const struct jfield socket_f[] = {
+    S(libxl_device_channel, "path", J_STR, u.socket.path),
+    END,
+};
+
+static const struct jfield channel_f[] = {
+    S(libxl_device_channel, "backend_domid", J_U32, backend_domid),
+    S(libxl_device_channel, "backend_domname", J_STR, backend_domname),
+    S(libxl_device_channel, "devid", J_INT, devid),
+    S(libxl_device_channel, "name", J_STR, name),
     END,
 };
 
@@ -537,7 +580,8 @@ static int read_binfo(struct jctx *j, yajl_val obj, libxl_domain_config *dc)
         const char *key[1] = { rest->u.object.keys[k] };
         struct yajl_val_s sub = { .type = yajl_t_object };
 
-        if (!strncmp(key[0], "type.", 5) ||
+        if (!strncmp(key[0], "type.", 5) || !strcmp(key[0], "cpuid") ||
+            !strcmp(key[0], "vnuma_nodes") ||
             !strcmp(key[0], "vcpu_hard_affinity") ||
             !strcmp(key[0], "vcpu_soft_affinity"))
             continue;
@@ -576,6 +620,244 @@ DEV_READER(pcis, libxl_device_pci, libxl_device_pci_init, pci_f)
 DEV_READER(vfbs, libxl_device_vfb, libxl_device_vfb_init, vfb_f)
 DEV_READER(vkbs, libxl_device_vkb, libxl_device_vkb_init, vkb_f)
 
+/*
+ * An object whose members are plain fields (tab) but for one keyed union
+ * member "PREFIX.NAME" (prefix "type." or "connection."), read with
+ * utab after union_fn has set the union's kind from NAME.
+ */
+static int read_keyed(struct jctx *j, yajl_val obj, const struct jfield *tab,
+                      const char *prefix, const struct jfield *utab,
+                      int (*union_fn)(void *dev, const char *name),
+                      void *dev, const char *path)
+{
+    size_t k, n = strlen(prefix);
+
+    if (!YAJL_IS_OBJECT(obj))
+        return jerr(j, path, "expected an object");
+    for (k = 0; k < obj->u.object.len; k++) {
+        const char *key[1] = { obj->u.object.keys[k] };
+        yajl_val one[1] = { obj->u.object.values[k] };
+        struct yajl_val_s sub = { .type = yajl_t_object };
+
+        if (!strncmp(key[0], prefix, n)) {
+            if (union_fn(dev, key[0] + n))
+                return jerr(j, path, "unknown union member");
+            if (read_obj(j, one[0], utab, dev, key[0]))
+                return -1;
+            continue;
+        }
+        sub.u.object.keys = key;
+        sub.u.object.values = one;
+        sub.u.object.len = 1;
+        if (read_obj(j, &sub, tab, dev, path))
+            return -1;
+    }
+    return 0;
+}
+
+static int usbdev_union(void *dev, const char *name)
+{
+    libxl_device_usbdev *d = dev;
+
+    if (libxl_usbdev_type_from_string(name, &d->type))
+        return -1;
+    return 0;
+}
+
+static int channel_union(void *dev, const char *name)
+{
+    libxl_device_channel *c = dev;
+    libxl_channel_connection conn;
+
+    if (libxl_channel_connection_from_string(name, &conn) ||
+        c->connection != LIBXL_CHANNEL_CONNECTION_UNKNOWN)
+        return -1;
+    libxl_device_channel_init_connection(c, conn);
+    return 0;
+}
+
+#define KEYED_READER(name, T, initfn, tab, prefix, utab, ufn)               \
+    static int read_##name(struct jctx *j, yajl_val v, T **arr, int *n,     \
+                           const char *path)                                \
+    {                                                                       \
+        char sub[64];                                                       \
+        size_t k;                                                           \
+        if (!YAJL_IS_ARRAY(v))                                              \
+            return jerr(j, path, "expected an array");                      \
+        *arr = calloc(v->u.array.len + 1, sizeof(T));                       \
+        if (!*arr)                                                          \
+            return jerr(j, path, "out of memory");                          \
+        for (k = 0; k < v->u.array.len; k++) {                              \
+            initfn(&(*arr)[k]);                                             \
+            *n = (int)k + 1;                                                \
+            snprintf(sub, sizeof(sub), "%s[%zu]", path, k);                 \
+            if (read_keyed(j, v->u.array.values[k], tab, prefix, utab,      \
+                           ufn, &(*arr)[k], sub))                           \
+                return -1;                                                  \
+        }                                                                   \
+        return 0;                                                           \
+    }
+KEYED_READER(usbdevs, libxl_device_usbdev, libxl_device_usbdev_init,
+             usbdev_f, "type.", hostdev_f, usbdev_union)
+KEYED_READER(channels, libxl_device_channel, libxl_device_channel_init,
+             channel_f, "connection.", socket_f, channel_union)
+DEV_READER(usbctrls, libxl_device_usbctrl, libxl_device_usbctrl_init,
+           usbctrl_f)
+
+/* One vNUMA node: memkb, pnode, distances (an array of numbers) and
+ * vcpus (a bitmap). */
+static int read_vnode(struct jctx *j, yajl_val v, libxl_vnode_info *p)
+{
+    size_t k, d;
+    long long i;
+
+    if (!YAJL_IS_OBJECT(v))
+        return jerr(j, "b_info.vnuma_nodes", "expected an object");
+    for (k = 0; k < v->u.object.len; k++) {
+        const char *key = v->u.object.keys[k];
+        yajl_val m = v->u.object.values[k];
+
+        if (!strcmp(key, "memkb") && YAJL_IS_INTEGER(m) &&
+            YAJL_GET_INTEGER(m) >= 0) {
+            p->memkb = (uint64_t)YAJL_GET_INTEGER(m);
+        } else if (!strcmp(key, "pnode")) {
+            if (read_int(j, m, 0, UINT32_MAX, &i, "b_info.vnuma_nodes"))
+                return -1;
+            p->pnode = (uint32_t)i;
+        } else if (!strcmp(key, "vcpus")) {
+            if (read_bitmap(j, m, &p->vcpus, "b_info.vnuma_nodes"))
+                return -1;
+        } else if (!strcmp(key, "distances") && YAJL_IS_ARRAY(m)) {
+            free(p->distances);
+            p->distances = calloc(m->u.array.len + 1, sizeof(uint32_t));
+            if (!p->distances)
+                return jerr(j, "b_info.vnuma_nodes", "out of memory");
+            p->num_distances = (int)m->u.array.len;
+            for (d = 0; d < m->u.array.len; d++) {
+                if (read_int(j, m->u.array.values[d], 0, UINT32_MAX, &i,
+                             "b_info.vnuma_nodes"))
+                    return -1;
+                p->distances[d] = (uint32_t)i;
+            }
+        } else {
+            return jerr(j, "b_info.vnuma_nodes", "this field cannot be "
+                        "represented");
+        }
+    }
+    return 0;
+}
+
+static int take_vnuma(struct jctx *j, yajl_val binfo,
+                      libxl_domain_build_info *b)
+{
+    const char *path[] = { "vnuma_nodes", NULL };
+    yajl_val v = YAJL_IS_OBJECT(binfo) ? yajl_tree_get(binfo, path,
+                                                       yajl_t_any) : NULL;
+    size_t k;
+
+    if (!v)
+        return 0;
+    if (!YAJL_IS_ARRAY(v))
+        return jerr(j, "b_info.vnuma_nodes", "expected an array");
+    b->vnuma_nodes = calloc(v->u.array.len + 1, sizeof(*b->vnuma_nodes));
+    if (!b->vnuma_nodes)
+        return jerr(j, "b_info.vnuma_nodes", "out of memory");
+    for (k = 0; k < v->u.array.len; k++) {
+        libxl_vnode_info_init(&b->vnuma_nodes[k]);
+        b->num_vnuma_nodes = (int)k + 1;
+        if (read_vnode(j, v->u.array.values[k], &b->vnuma_nodes[k]))
+            return -1;
+    }
+    return 0;
+}
+
+/* 32 characters of a CPUID register policy.  libxl means 0 1 x k s but
+ * keeps whatever xend's form gave it, which is anything but the comma
+ * that ends the register there; so the reader takes the same. */
+static int cpuid_reg_ok(yajl_val v)
+{
+    const char *s = YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
+
+    return s && strlen(s) == 32 && !strchr(s, ',');
+}
+
+/* The integer member name of obj, or -1 when absent or not one. */
+static long long member_int(yajl_val obj, const char *name)
+{
+    const char *path[] = { name, NULL };
+    yajl_val v = yajl_tree_get(obj, path, yajl_t_number);
+
+    return v && YAJL_IS_INTEGER(v) ? YAJL_GET_INTEGER(v) : -1;
+}
+
+/*
+ * One leaf of b_info.cpuid, back through libxl's own parser of xend's
+ * form "LEAF[,SUBLEAF]:eax=...,ebx=...", which states every register
+ * policy libxl prints.
+ */
+static int read_cpuid_leaf(struct jctx *j, yajl_val leaf,
+                           libxl_cpuid_policy_list *cp)
+{
+    static const char *const regs[] = { "eax", "ebx", "ecx", "edx" };
+    long long lf = member_int(leaf, "leaf"), sub = member_int(leaf,
+                                                              "subleaf");
+    char line[256], sep = ':';
+    size_t k, len;
+    int r;
+
+    if (!YAJL_IS_OBJECT(leaf) || lf < 0)
+        return jerr(j, "b_info.cpuid", "expected a leaf object");
+    len = (size_t)(sub >= 0 ? snprintf(line, sizeof(line), "%lld,%lld", lf,
+                                       sub)
+                            : snprintf(line, sizeof(line), "%lld", lf));
+    for (k = 0; k < leaf->u.object.len; k++) {
+        const char *key = leaf->u.object.keys[k];
+        yajl_val v = leaf->u.object.values[k];
+
+        if (!strcmp(key, "leaf") || !strcmp(key, "subleaf"))
+            continue;
+        for (r = 0; r < 4 && strcmp(key, regs[r]); r++)
+            ;
+        if (r == 4 || !cpuid_reg_ok(v) || len + 40 >= sizeof(line))
+            return jerr(j, "b_info.cpuid", "this leaf cannot be "
+                        "represented");
+        len += (size_t)snprintf(line + len, sizeof(line) - len, "%c%s=%s",
+                                sep, key, YAJL_GET_STRING(v));
+        sep = ',';
+    }
+    /* A leaf without registers (what an item that failed after its
+     * leaf number leaves) is "LEAF:", which libxl takes. */
+    if (sep == ':')
+        snprintf(line + len, sizeof(line) - len, ":");
+    if (libxl_cpuid_parse_config_xend(cp, line))
+        return jerr(j, "b_info.cpuid", "this leaf cannot be represented");
+    return 0;
+}
+
+/* b_info.cpuid: {"cpuid": [leaves], "msr": []}; MSR policies are not
+ * something the reader sets, so they are refused. */
+static int take_cpuid(struct jctx *j, yajl_val binfo,
+                      libxl_domain_build_info *b)
+{
+    const char *cpath[] = { "cpuid", "cpuid", NULL };
+    const char *mpath[] = { "cpuid", "msr", NULL };
+    yajl_val leaves, msr;
+    size_t k;
+
+    if (!YAJL_IS_OBJECT(binfo) ||
+        !yajl_tree_get(binfo, (const char *[]){ "cpuid", NULL },
+                       yajl_t_any))
+        return 0;
+    leaves = yajl_tree_get(binfo, cpath, yajl_t_array);
+    msr = yajl_tree_get(binfo, mpath, yajl_t_array);
+    if (!leaves || (msr && msr->u.array.len))
+        return jerr(j, "b_info.cpuid", "this policy cannot be represented");
+    for (k = 0; k < leaves->u.array.len; k++)
+        if (read_cpuid_leaf(j, leaves->u.array.values[k], &b->cpuid))
+            return -1;
+    return 0;
+}
+
 static const struct jfield top_f[] = {
     E(libxl_domain_config, "on_poweroff", on_poweroff, action_on_shutdown),
     E(libxl_domain_config, "on_reboot", on_reboot, action_on_shutdown),
@@ -607,6 +889,15 @@ static int read_top_key(struct jctx *j, const char *key, yajl_val v,
         return read_vfbs(j, v, &dc->vfbs, &dc->num_vfbs, "vfbs");
     if (!strcmp(key, "vkbs"))
         return read_vkbs(j, v, &dc->vkbs, &dc->num_vkbs, "vkbs");
+    if (!strcmp(key, "channels"))
+        return read_channels(j, v, &dc->channels, &dc->num_channels,
+                             "channels");
+    if (!strcmp(key, "usbctrls"))
+        return read_usbctrls(j, v, &dc->usbctrls, &dc->num_usbctrls,
+                             "usbctrls");
+    if (!strcmp(key, "usbdevs"))
+        return read_usbdevs(j, v, &dc->usbdevs, &dc->num_usbdevs,
+                            "usbdevs");
     sub.u.object.keys = keys;
     sub.u.object.values = vals;
     sub.u.object.len = 1;
@@ -681,7 +972,10 @@ int cfg_config_from_json(const char *json, libxl_domain_config *d_config,
     }
     for (k = 0; k < root->u.object.len; k++) {
         if (!strcmp(root->u.object.keys[k], "b_info") &&
-            take_affinity(&j, root->u.object.values[k], &d_config->b_info))
+            (take_affinity(&j, root->u.object.values[k],
+                           &d_config->b_info) ||
+             take_cpuid(&j, root->u.object.values[k], &d_config->b_info) ||
+             take_vnuma(&j, root->u.object.values[k], &d_config->b_info)))
             goto out;
         if (read_top_key(&j, root->u.object.keys[k],
                          root->u.object.values[k], d_config))

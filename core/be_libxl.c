@@ -524,6 +524,18 @@ static int lx_host_info(struct be *be, libxl_physinfo *phys,
     return 0;
 }
 
+static int lx_cpu_topology(struct be *be, libxl_cputopology **topo_r,
+                           int *n_r, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+
+    *topo_r = libxl_get_cpu_topology(lx->ctx, n_r);
+    if (!*topo_r)
+        return be_lx_fail(lx, err, INVALID_DOMID, "reading the CPU topology",
+                          ERROR_FAIL);
+    return 0;
+}
+
 static int append(char **buf, size_t *len, size_t *cap, const char *s)
 {
     size_t n = strlen(s);
@@ -656,6 +668,7 @@ static const struct be_ops lx_ops = {
     .nic_list = be_lx_nic_list,
     .console_open = lx_console_open,
     .host_info = lx_host_info,
+    .cpu_topology = lx_cpu_topology,
     .dmesg = lx_dmesg,
     .trigger = lx_trigger,
     .sysrq = lx_sysrq,

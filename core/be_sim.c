@@ -780,6 +780,7 @@ static const struct be_ops sim_ops = {
     .nic_list = sim_nic_list,
     .console_open = sim_console_open,
     .host_info = sim_host_info,
+    .cpu_topology = sim_cpu_topology,
     .dmesg = sim_dmesg,
     .trigger = sim_trigger,
     .sysrq = sim_sysrq,

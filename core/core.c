@@ -63,6 +63,53 @@ void core_close(struct be *be)
         be->ops->close(be);
 }
 
+/* The node of each CPU from the backend's topology; NULL (all node 0)
+ * when the backend has none. */
+static int host_cpu_nodes(struct be *be, int nr_cpus, int **nodes_r,
+                          char *err)
+{
+    libxl_cputopology *topo = NULL;
+    int n = 0, k, *nodes;
+
+    *nodes_r = NULL;
+    if (!be->ops->cpu_topology)
+        return 0;
+    if (be->ops->cpu_topology(be, &topo, &n, err))
+        return -1;
+    nodes = calloc((size_t)nr_cpus, sizeof(*nodes));
+    if (!nodes) {
+        libxl_cputopology_list_free(topo, n);
+        snprintf(err, XT_ERRLEN, "out of memory");
+        return -1;
+    }
+    for (k = 0; k < nr_cpus; k++)
+        nodes[k] = k < n && topo[k].node != LIBXL_CPUTOPOLOGY_INVALID_ENTRY
+                   ? (int)topo[k].node : -1;
+    libxl_cputopology_list_free(topo, n);
+    *nodes_r = nodes;
+    return 0;
+}
+
+int core_host_facts(struct be *be, struct cfg_host *h, char *err)
+{
+    libxl_physinfo phys;
+    int *nodes = NULL, rc = -1;
+
+    libxl_physinfo_init(&phys);
+    if (be->ops->host_info(be, &phys, NULL, err))
+        goto out;
+    if (host_cpu_nodes(be, (int)phys.max_cpu_id + 1, &nodes, err))
+        goto out;
+    free(h->cpu_node);
+    h->cpu_node = nodes;
+    h->nr_cpus = (int)phys.max_cpu_id + 1;
+    h->nr_nodes = phys.nr_nodes ? (int)phys.nr_nodes : 1;
+    rc = 0;
+out:
+    libxl_physinfo_dispose(&phys);
+    return rc;
+}
+
 static int parse_domid(const char *s, uint32_t *domid_r)
 {
     char *end;

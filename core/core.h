@@ -21,6 +21,7 @@
 
 /* What a config says beyond libxl_domain_config (config-parser/cfg.h). */
 struct cfg_extra;
+struct cfg_host;
 
 /* Domain state bits; the list command prints them as r b p s c d. */
 #define BE_ST_RUNNING   (1u << 0)
@@ -224,6 +225,14 @@ struct be_ops {
      */
     int (*config_from_json)(struct be *be, const char *json,
                             libxl_domain_config *d_config, char *err);
+
+    /*
+     * Added, may be NULL (every CPU then counts as node 0): the host's
+     * CPU topology, *n_r entries in a malloc'd array that the caller
+     * frees with libxl_cputopology_list_free.
+     */
+    int (*cpu_topology)(struct be *be, libxl_cputopology **topo_r, int *n_r,
+                        char *err);
 };
 
 struct be {
@@ -238,6 +247,14 @@ struct be {
  */
 int core_open(struct be **be_r, int *fallback_r, char *err);
 void core_close(struct be *be);
+
+/*
+ * The host facts the config reader sizes CPU maps and checks vNUMA by
+ * (struct cfg_host, cfg.h), from the backend's host information and CPU
+ * topology, into h (whose cpu_node is replaced).  Returns 0 or -1 with a
+ * message in err.
+ */
+int core_host_facts(struct be *be, struct cfg_host *h, char *err);
 /* Non-zero when this host is a Xen dom0. */
 int core_host_is_dom0(void);
 

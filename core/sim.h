@@ -134,6 +134,10 @@ int sim_proc_alive(pid_t pid, uint64_t start);
 int sim_kill_wait(pid_t pid, uint64_t start, int sig);
 void sim_host_mem(uint64_t *total_kb, uint64_t *avail_kb);
 unsigned int sim_host_cpus(void);
+/* The NUMA node of each of the n host CPUs into nodes[] (-1: none);
+ * returns the number of nodes.  $XLTOOL_SIM_NODES (with or without
+ * $XLTOOL_SIM_CPUS) fixes them for tests. */
+int sim_cpu_nodes(int *nodes, unsigned int n);
 uint64_t sim_free_kb(const struct sim *s);
 
 /* sim_stream.c: the page stream. */

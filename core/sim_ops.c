@@ -3,6 +3,7 @@
  * vcpus and devices, its console, and on the host: host facts come from
  * the real machine (sysconf, /proc), marked as simulated.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -159,6 +160,10 @@ static int dom0_vcpus(struct be_vcpuinfo *l, unsigned int ncpus)
     if (!f)
         return -1;
     while (fgets(buf, sizeof(buf), f) && i < ncpus) {
+        /* "cpu%u" alone would also take the total line "cpu  N ...",
+         * whose first figure %u reads after skipping the blanks. */
+        if (strncmp(buf, "cpu", 3) || !isdigit((unsigned char)buf[3]))
+            continue;
         if (sscanf(buf, "cpu%u %llu %llu %llu %llu %llu %llu %llu", &id,
                    &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]) != 8)
             continue;
@@ -607,6 +612,43 @@ static uint32_t cpu_khz(void)
     return (uint32_t)(mhz * 1000);
 }
 
+static int host_nodes(unsigned int n)
+{
+    int *nodes = calloc(n, sizeof(*nodes)), nr = 1;
+
+    if (nodes)
+        nr = sim_cpu_nodes(nodes, n);
+    free(nodes);
+    return nr;
+}
+
+int sim_cpu_topology(struct be *be, libxl_cputopology **topo_r, int *n_r,
+                     char *err)
+{
+    unsigned int n = sim_host_cpus(), k;
+    libxl_cputopology *t = calloc(n, sizeof(*t));
+    int *nodes = calloc(n, sizeof(*nodes));
+
+    (void)be;
+    if (!t || !nodes) {
+        free(t);
+        free(nodes);
+        return sim_err(err, "out of memory"), -1;
+    }
+    sim_cpu_nodes(nodes, n);
+    for (k = 0; k < n; k++) {
+        libxl_cputopology_init(&t[k]);
+        t[k].core = k;
+        t[k].socket = 0;
+        t[k].node = nodes[k] < 0 ? LIBXL_CPUTOPOLOGY_INVALID_ENTRY
+                                 : (uint32_t)nodes[k];
+    }
+    free(nodes);
+    *topo_r = t;
+    *n_r = (int)n;
+    return 0;
+}
+
 int sim_host_info(struct be *be, libxl_physinfo *phys,
                   libxl_version_info *ver, char *err)
 {
@@ -623,7 +665,7 @@ int sim_host_info(struct be *be, libxl_physinfo *phys,
         phys->cpu_khz = cpu_khz();
         phys->total_pages = total / 4;
         phys->free_pages = sim_free_kb(s) / 4;
-        phys->nr_nodes = 1;
+        phys->nr_nodes = (uint32_t)host_nodes(n);
         phys->cap_hvm = 1;
         phys->cap_pv = 1;
         /* Every simulated domain can be sent live. */

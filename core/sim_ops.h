@@ -35,6 +35,8 @@ int sim_nic_list(struct be *be, uint32_t domid, struct be_devinfo **l_r,
                  int *n_r, char *err);
 int sim_console_open(struct be *be, uint32_t domid, enum be_console_kind k,
                      int *fd_r, char *err);
+int sim_cpu_topology(struct be *be, libxl_cputopology **topo_r, int *n_r,
+                     char *err);
 int sim_host_info(struct be *be, libxl_physinfo *phys,
                   libxl_version_info *ver, char *err);
 int sim_dmesg(struct be *be, int clear, char **buf_r, char *err);

@@ -668,11 +668,96 @@ void sim_host_mem(uint64_t *total_kb, uint64_t *avail_kb)
     *avail_kb = meminfo_kb(buf, "MemAvailable:");
 }
 
+/* A positive count from the environment (at most max), else 0. */
+static unsigned int env_count(const char *name, unsigned long max)
+{
+    const char *v = getenv(name);
+    char *end;
+    unsigned long n;
+
+    if (!v || !*v)
+        return 0;
+    errno = 0;
+    n = strtoul(v, &end, 10);
+    if (errno || *end || !isdigit((unsigned char)*v) || n == 0 || n > max)
+        return 0;
+    return (unsigned int)n;
+}
+
+/* The machine's CPUs, or $XLTOOL_SIM_CPUS: a test may fix the simulated
+ * host's size so that host-sized results do not depend on the machine
+ * the test runs on. */
 unsigned int sim_host_cpus(void)
 {
+    unsigned int fixed = env_count("XLTOOL_SIM_CPUS", 4096);
     long n = sysconf(_SC_NPROCESSORS_ONLN);
 
+    if (fixed)
+        return fixed;
     return n > 0 ? (unsigned int)n : 1;
+}
+
+/* Marks the CPUs of a kernel cpulist ("0-3,8,10-11") as being in node. */
+static void cpulist_mark(const char *list, int node, int *nodes,
+                         unsigned int n)
+{
+    unsigned long a, b, k;
+    const char *p = list;
+    char *end;
+
+    while (isdigit((unsigned char)*p)) {
+        a = b = strtoul(p, &end, 10);
+        if (*end == '-' && isdigit((unsigned char)end[1]))
+            b = strtoul(end + 1, &end, 10);
+        for (k = a; k <= b && k < n; k++)
+            nodes[k] = node;
+        if (*end != ',')
+            break;
+        p = end + 1;
+    }
+}
+
+/* The machine's nodes from /sys: returns how many, 1 without NUMA. */
+static int sys_cpu_nodes(int *nodes, unsigned int n)
+{
+    char path[64], buf[4096];
+    int node, count = 0, last = -1;
+    ssize_t len;
+    int fd;
+
+    for (node = 0; node < 1024; node++) {
+        snprintf(path, sizeof(path),
+                 "/sys/devices/system/node/node%d/cpulist", node);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        len = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        if (len < 0)
+            continue;
+        buf[len] = '\0';
+        cpulist_mark(buf, node, nodes, n);
+        count++;
+        last = node;
+    }
+    return count ? last + 1 : 1;
+}
+
+int sim_cpu_nodes(int *nodes, unsigned int n)
+{
+    unsigned int fixed = env_count("XLTOOL_SIM_NODES", n), k, per;
+
+    if (fixed || getenv("XLTOOL_SIM_CPUS")) {
+        /* A fixed host: its CPUs in equal consecutive blocks per node. */
+        fixed = fixed ? fixed : 1;
+        per = (n + fixed - 1) / fixed;
+        for (k = 0; k < n; k++)
+            nodes[k] = (int)(k / per);
+        return (int)fixed;
+    }
+    for (k = 0; k < n; k++)
+        nodes[k] = 0;
+    return sys_cpu_nodes(nodes, n);
 }
 
 /* What the simulated hypervisor has left for new domains: the host's

@@ -7,6 +7,7 @@
 
 #include <libxl_utils.h>
 
+#include "cfg.h"
 #include "xltool.h"
 
 /* "all", or ranges like "0-3,6". */
@@ -185,41 +186,9 @@ out:
     return rc;
 }
 
-/* "all", or a list of cpus and ranges: "0-2,5". */
-static int parse_cpus(const char *s, libxl_bitmap *map, int ncpus)
-{
-    char *copy = strdup(s), *tok, *save = NULL, *dash;
-    long a, b, i;
-    int rc = -1;
-
-    if (!copy)
-        return -1;
-    if (!strcmp(s, "all")) {
-        for (i = 0; i < ncpus; i++)
-            libxl_bitmap_set(map, i);
-        rc = 0;
-        goto out;
-    }
-    for (tok = strtok_r(copy, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
-        dash = strchr(tok, '-');
-        if (dash)
-            *dash = '\0';
-        if (xt_parse_long(tok, 0, ncpus - 1, &a) ||
-            xt_parse_long(dash ? dash + 1 : tok, a, ncpus - 1, &b))
-            goto out;
-        for (i = a; i <= b; i++)
-            libxl_bitmap_set(map, i);
-    }
-    rc = 0;
-out:
-    free(copy);
-    return rc;
-}
-
 int main_vcpupin(int argc, char **argv)
 {
-    libxl_physinfo phys;
+    struct cfg_host host = { 0, 0, NULL };
     libxl_bitmap map;
     char err[XT_ERRLEN];
     struct be *be = NULL;
@@ -227,7 +196,6 @@ int main_vcpupin(int argc, char **argv)
     long vcpu = -1;
     int opt, rc = EXIT_FAIL;
 
-    libxl_physinfo_init(&phys);
     libxl_bitmap_init(&map);
     SWITCH_FOREACH_OPT(opt, "", NULL, "vcpu-pin", 3) {
     }
@@ -240,15 +208,18 @@ int main_vcpupin(int argc, char **argv)
     be = xt_backend();
     if (!be || xt_find_domain(be, argv[optind], &domid))
         goto out;
-    if (be->ops->host_info(be, &phys, NULL, err)) {
+    if (core_host_facts(be, &host, err)) {
         xt_err("vcpu-pin: %s", err);
         goto out;
     }
-    map.size = (phys.nr_cpus + 7) / 8;
-    map.map = calloc(map.size, 1);
-    if (!map.map || parse_cpus(argv[optind + 2], &map, phys.nr_cpus)) {
-        xt_err("vcpu-pin: invalid cpu list '%s' (host has %d cpus)",
-               argv[optind + 2], phys.nr_cpus);
+    /* The CPU list reads as a config's cpus= does (xl's syntax). */
+    if (cfg_cpumap_parse(argv[optind + 2], &host, &map, err, sizeof(err))) {
+        xt_err("vcpu-pin: %s", err);
+        goto out;
+    }
+    if (libxl_bitmap_is_empty(&map)) {
+        xt_err("vcpu-pin: '%s' selects no CPU of this host (%d CPUs)",
+               argv[optind + 2], host.nr_cpus);
         goto out;
     }
     if (be->ops->vcpu_pin(be, domid, (int)vcpu, &map, err)) {
@@ -257,8 +228,8 @@ int main_vcpupin(int argc, char **argv)
     }
     rc = EXIT_OK;
 out:
+    free(host.cpu_node);
     libxl_bitmap_dispose(&map);
-    libxl_physinfo_dispose(&phys);
     core_close(be);
     return rc;
 }

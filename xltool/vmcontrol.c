@@ -9,9 +9,25 @@
 #include "cfg.h"
 #include "xltool.h"
 
+/*
+ * The host the config is read for, as xl reads it for the hypervisor it
+ * runs on: from the backend (quietly: create -n prints only the JSON).
+ * Without a backend the host stays unknown, and the reader refuses only
+ * the CPU lists that need it.
+ */
+static void load_host(struct cfg_host *h)
+{
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    int fallback;
+
+    if (core_open(&be, &fallback, err) == 0)
+        core_host_facts(be, h, err);
+    core_close(be);
+}
+
 int xt_load_config(const char *name, int nvars, char **vars,
-                       libxl_domain_config *d_config,
-                       struct cfg_extra *extra)
+                   libxl_domain_config *d_config, struct cfg_extra *extra)
 {
     char err[XT_ERRLEN];
     struct cfg_globals g;
@@ -27,6 +43,8 @@ int xt_load_config(const char *name, int nvars, char **vars,
     }
     if (cfg_globals_load(&g, NULL, &diags))
         goto out;
+    g.xm_mode = xt_xm_mode;
+    load_host(&g.host);
     rc = cfg_parse_file(path, nvars, vars, &g, d_config, extra, &diags);
 out:
     cfg_diags_format(&diags, stderr);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "cfg.h"
@@ -40,16 +41,24 @@ static int read_args(const char *base, char ***vars_r)
     return n;
 }
 
-static char *config_json(const char *cfgpath, int nvars, char **vars)
+/* Read as the golden runs read it: the 8-CPU, one-node host, and as xm
+ * when base.xm exists. */
+static char *config_json(const char *base, const char *cfgpath, int nvars,
+                         char **vars)
 {
     libxl_domain_config dc;
     struct cfg_diags d;
     struct cfg_globals g;
+    char xm[600];
     char *json;
 
     libxl_domain_config_init(&dc);
     cfg_diags_init(&d);
     cfg_globals_init(&g);
+    g.host.nr_cpus = 8;
+    g.host.nr_nodes = 1;
+    snprintf(xm, sizeof(xm), "%s.xm", base);
+    g.xm_mode = access(xm, F_OK) == 0;
     assert_int_equal(cfg_parse_file(cfgpath, nvars, vars, &g, &dc, NULL,
                                     &d), 0);
     json = cfg_config_to_json(&dc);
@@ -71,7 +80,7 @@ static void round_trip_one(const char *name)
              name);
     snprintf(cfg, sizeof(cfg), "%s.cfg", base);
     n = read_args(base, &vars);
-    j1 = config_json(cfg, n, vars);
+    j1 = config_json(base, cfg, n, vars);
     libxl_domain_config_init(&dc);
     if (cfg_config_from_json(j1, &dc, err, sizeof(err)))
         fail_msg("%s: %s", name, err);

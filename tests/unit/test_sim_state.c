@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "cfg.h"
 #include "sim.h"
 
 static char tmp[256];
@@ -252,9 +253,78 @@ static void test_refused(void **state)
     assert_int_equal(count_doms(), 0);
 }
 
+/* Domain-0's VCPU N runs on CPU N: each comes from /proc/stat's cpuN
+ * line, never from the "cpu " total line (whose first figure, read as a
+ * CPU number, once put VCPU 0 on "CPU 140436"). */
+static void test_dom0_vcpus(void **state)
+{
+    char err[XT_ERRLEN];
+    struct be_vcpuinfo *l = NULL;
+    unsigned int ncpus = sim_host_cpus();
+    int n = 0, i;
+
+    (void)state;
+    assert_int_equal(S->be.ops->vcpu_list(&S->be, 0, &l, &n, err), 0);
+    assert_int_equal(n, (int)ncpus);
+    for (i = 0; i < n; i++) {
+        assert_int_equal(l[i].vcpuid, i);
+        assert_int_equal(l[i].cpu, i);
+    }
+    core_vcpuinfo_list_free(l, n);
+}
+
+static int count_sys_nodes(void)
+{
+    char path[64];
+    int k, last = -1;
+
+    for (k = 0; k < 1024; k++) {
+        snprintf(path, sizeof(path), "/sys/devices/system/node/node%d", k);
+        if (access(path, F_OK) == 0)
+            last = k;
+    }
+    return last < 0 ? 1 : last + 1;
+}
+
+/* The host the config reader is given: the machine's CPUs and NUMA
+ * nodes, or the ones XLTOOL_SIM_CPUS / XLTOOL_SIM_NODES fix. */
+static void test_host_topology(void **state)
+{
+    char err[XT_ERRLEN];
+    struct cfg_host h = { 0, 0, NULL };
+    libxl_physinfo phys;
+    int k;
+
+    (void)state;
+    libxl_physinfo_init(&phys);
+    assert_int_equal(S->be.ops->host_info(&S->be, &phys, NULL, err), 0);
+    assert_int_equal((int)phys.nr_cpus, (int)sysconf(_SC_NPROCESSORS_ONLN));
+    assert_int_equal((int)phys.nr_nodes, count_sys_nodes());
+    assert_int_equal(core_host_facts(&S->be, &h, err), 0);
+    assert_int_equal(h.nr_cpus, (int)phys.max_cpu_id + 1);
+    assert_int_equal(h.nr_nodes, (int)phys.nr_nodes);
+    assert_non_null(h.cpu_node);
+    for (k = 0; k < h.nr_cpus; k++)
+        assert_true(h.cpu_node[k] >= 0 && h.cpu_node[k] < h.nr_nodes);
+    libxl_physinfo_dispose(&phys);
+
+    setenv("XLTOOL_SIM_CPUS", "6", 1);
+    setenv("XLTOOL_SIM_NODES", "2", 1);
+    assert_int_equal(core_host_facts(&S->be, &h, err), 0);
+    unsetenv("XLTOOL_SIM_CPUS");
+    unsetenv("XLTOOL_SIM_NODES");
+    assert_int_equal(h.nr_cpus, 6);
+    assert_int_equal(h.nr_nodes, 2);
+    for (k = 0; k < 6; k++)
+        assert_int_equal(h.cpu_node[k], k / 3);
+    free(h.cpu_node);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dom0_vcpus),
+        cmocka_unit_test(test_host_topology),
         cmocka_unit_test(test_records),
         cmocka_unit_test(test_concurrent_alloc),
         cmocka_unit_test(test_create_destroy),

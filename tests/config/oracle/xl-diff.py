@@ -5,7 +5,10 @@ xlshim.so) and `xltool create -n`; when xl accepts a config, both JSON
 outputs must be identical.
 
 Usage: xl-diff.py [COUNT] [SEED]    (needs /usr/lib/xen-4.17/bin/xl and
-a built build/xltool; exits 77 when xl is missing)
+a built build/xltool; exits 77 when xl is missing).  Each config is
+read for a host drawn from HOSTS: xlshim.c reports it to xl through
+XLSHIM_CPUS / XLSHIM_NODES, the simulated backend to xltool through
+XLTOOL_SIM_CPUS / XLTOOL_SIM_NODES.
 """
 import os
 import random
@@ -56,7 +59,40 @@ VALUES = {
     "vfb": ["['vnc=1,vnclisten=1.2.3.4']", "['sdl=1,display=:0']"],
     "pci": ["['01:00.0']", "['0000:02:00.1,permissive=1', '03:00.0@4']"],
     "pci_permissive": ["1"], "pci_msitranslate": ["0", "1"],
+    # Host-sized CPU lists, xl's vif flags, the keys read through libxl's
+    # less common types, and xm spellings xl reads as something else.
+    "cpus": ["'0-3'", "'1,3'", "['0', '1-2']", "'0-7,^3'", "'all'",
+             "'all,^1'", "'nodes:0'", "'nodes:1,^9'", "'^0'", "'3-17'",
+             "['all', 'nodes:0-1']"],
+    "cpus_soft": ["'2-3'", "['1']", "'node:0,^1'", "'^0'", "'all'"],
+    "vif": ["['']", "['bridge=br0,mac=00:16:3e:00:00:01']",
+            "['type=ioemu,model=e1000', 'rate=1Mb/s,ip=1.2.3.4']",
+            "['vifname=v,script=vif-route,backend=d,gatewaydev=eth0']",
+            "['trusted', 'untrusted,bridge=b', 'foo,colour=red']",
+            "['type=netfront,mac=00:16:3e:1:2:3']"],
+    "vfb": ["['vnc=1,vnclisten=1.2.3.4']", "['sdl=1,display=:0']",
+            "['type=vnc,vncdisplay=3']"],
+    "bootargs": ["'--kernel=/k'"], "cpu_cap": ["30"],
+    "seclabel": ["'a:b:c'"], "init_seclabel": ["'d:e:f'"],
+    "device_model_stubdomain_seclabel": ["'g:h:i'"],
+    "passthrough": ["'disabled'", "'enabled'", "'share_pt'"],
+    "cpuid": ["'host,tm=0,sse3=0'", "'host,aes=1,nosuch=1'",
+              "['1:ecx=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx1', '7:eax=x']"],
+    "channel": ["['connection=pty,name=a']",
+                "['connection=socket,path=/s,name=b,backend=d', "
+                "'name=c,connection=pty,foo=1']"],
+    "usbctrl": ["['type=qusb,version=3,ports=8', 'type=pv']",
+                "['version=2']"],
+    "usbdev": ["['']", "['hostbus=1,hostaddr=2,controller=0,port=1', "
+               "'type=hostdev,hostbus=3,hostaddr=4']"],
+    "vnuma": ["[['pnode=0','size=512','vcpus=0-1','vdistances=10,20'], "
+              "['pnode=0','size=512','vcpus=2-3','vdistances=20,10']]",
+              "[['pnode=1','size=256','vcpus=0']]",
+              "[['size=128','vcpus=0,x']]"],
 }
+
+# (CPUs, NUMA nodes) of the host both tools are given.
+HOSTS = [(8, 1), (8, 2), (2, 1), (16, 4), (12, 3)]
 
 
 def random_config(rng):
@@ -86,13 +122,18 @@ def main():
     subprocess.run(["gcc", "-shared", "-fPIC", "-o", shim,
                     os.path.join(HERE, "xlshim.c")], check=True)
     xl_env = dict(os.environ, LD_PRELOAD=shim)
-    my_env = dict(os.environ, XLTOOL_XL_CONF="/dev/null")
     xltool = os.path.join(TOP, "build", "xltool")
     same = differ = skipped = 0
     with tempfile.TemporaryDirectory() as d:
+        my_env = dict(os.environ, XLTOOL_XL_CONF="/dev/null",
+                      XLTOOL_BACKEND="sim", XLTOOL_SIM_DIR=d + "/sim")
         path = os.path.join(d, "rnd.cfg")
         for _ in range(count):
             text = random_config(rng)
+            cpus, nodes = rng.choice(HOSTS)
+            xl_env.update(XLSHIM_CPUS=str(cpus), XLSHIM_NODES=str(nodes))
+            my_env.update(XLTOOL_SIM_CPUS=str(cpus),
+                          XLTOOL_SIM_NODES=str(nodes))
             open(path, "w").write(text)
             rc_xl, out_xl = run([XL, "create", "-n"], path, xl_env)
             if rc_xl != 0:
@@ -103,7 +144,8 @@ def main():
                 same += 1
                 continue
             differ += 1
-            print("DIFFERS (xltool rc=%d):\n%s" % (rc_me, text))
+            print("DIFFERS (xltool rc=%d, host %d CPUs %d nodes):\n%s"
+                  % (rc_me, cpus, nodes, text))
     print("%d identical, %d different, %d refused by xl" %
           (same, differ, skipped))
     return 1 if differ else 0

@@ -1,0 +1,1 @@
+Run as xm: xm refuses every bad vif field that xl only warns about.
