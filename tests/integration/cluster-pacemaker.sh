@@ -10,7 +10,7 @@
 # fence device of the test's own "powers off" a node (kills every process
 # in its namespaces, as fence_virsh powers off a VM): after node A's
 # cluster stack is killed, B fences A and starts the domain, which then
-# runs on B only.
+# runs on B only, until the cluster stops it (a clean shutdown).
 . "$(dirname "$0")/migrate-lib.bash"
 
 PKGS="pacemaker corosync crmsh resource-agents"
@@ -357,8 +357,9 @@ agent_migrations() {
     grep -c "Starting /usr/local/sbin/$TOOL migrate to $to" \
         "$T/$1/log-pacemaker/pacemaker.log"
 }
+# settle [H]: waits until the cluster has nothing left to do (asking H).
 settle() {
-    node A crm_resource --wait --timeout=60 >/dev/null 2>&1 ||
+    node "${1:-A}" crm_resource --wait --timeout=60 >/dev/null 2>&1 ||
         cfail "the cluster did not settle"
 }
 
@@ -497,5 +498,15 @@ runs A && cfail "$RSC runs on the fenced node"
 c1=$(field B $RSC counter)
 [ -n "$c1" ] && [ "$c1" -lt "$c0" ] ||
     cfail "$RSC on B is not a new boot (counter $c0 on A, $c1 on B)"
+
+log "stopped through the cluster: the agent shuts the domain down"
+node B crm_resource -r $RSC --meta -p target-role -v Stopped >/dev/null ||
+    cfail "stop $RSC"
+wait_until 60 eval "! present B $RSC" || cfail "$RSC did not stop on B"
+settle B
+grep -q "Xen domain $RSC stopped" "$T/B/log-pacemaker/pacemaker.log" ||
+    cfail "the agent did not stop $RSC"
+grep -q "Xen domain $RSC will be destroyed" \
+    "$T/B/log-pacemaker/pacemaker.log" && cfail "$RSC was destroyed"
 log "$SECONDS s in all"
 pass
