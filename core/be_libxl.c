@@ -516,6 +516,8 @@ static int lx_host_info(struct be *be, libxl_physinfo *phys,
     if (rc)
         return be_lx_fail(lx, err, INVALID_DOMID, "reading host information",
                           rc);
+    if (!ver)
+        return 0;                 /* the caller wants the host alone */
     v = libxl_get_version_info(lx->ctx);
     if (!v)
         return be_lx_fail(lx, err, INVALID_DOMID, "reading Xen's version",

@@ -184,6 +184,8 @@ struct be_ops {
     /* A connected fd to the domain's console, for reading and writing. */
     int (*console_open)(struct be *be, uint32_t domid,
                         enum be_console_kind kind, int *fd_r, char *err);
+    /* The host's facts, and the hypervisor's version unless ver is
+     * NULL. */
     int (*host_info)(struct be *be, libxl_physinfo *phys,
                      libxl_version_info *ver, char *err);
     /* The hypervisor's message buffer; malloc'd text in *buf_r. */
