@@ -26,6 +26,7 @@
 
 #include "cfg.h"
 #include "client.h"
+#include "managed.h"
 #include "proto.h"
 #include "reloc.h"
 
@@ -103,6 +104,21 @@ static int check_override(struct mig *m, libxl_domain_config *o,
     return 0;
 }
 
+/* Whether the domain is managed here, and its autostart flag. */
+static int managed_facts(struct mig *m, char *err)
+{
+    struct managed_dom md = { 0 };
+
+    if (!managed_exists(m->uuid))
+        return 0;
+    if (managed_find(m->uuid, &md, err) != 1)
+        return -1;
+    m->managed = 1;
+    m->autostart = md.autostart;
+    managed_dom_dispose(&md);
+    return 0;
+}
+
 static int domain_facts(struct mig *m, char *err)
 {
     struct be_dominfo *list = NULL;
@@ -125,6 +141,8 @@ static int domain_facts(struct mig *m, char *err)
     snprintf(m->away, sizeof(m->away), "%s%s", m->name, RELOC_AWAY_SUFFIX);
     snprintf(m->uuid, sizeof(m->uuid), LIBXL_UUID_FMT,
              LIBXL_UUID_BYTES(list[i].uuid));
+    if (managed_facts(m, err))
+        goto out;
     if (m->be->ops->get_config(m->be, m->domid, &dc, err) ||
         (m->a->config && check_override(m, m->a->config, &list[i].uuid, err)))
         goto out;
@@ -187,7 +205,9 @@ static int preflight(struct mig *m, char *err)
     struct reloc_hello h = {
         .version = RELOC_VERSION,
         .flags = (m->a->live ? RELOC_F_LIVE : 0) |
-                 (m->a->paused ? RELOC_F_PAUSED : 0),
+                 (m->a->paused ? RELOC_F_PAUSED : 0) |
+                 (m->managed ? RELOC_F_MANAGED : 0) |
+                 (m->autostart ? RELOC_F_AUTOSTART : 0),
         .backend = (char *)m->be->ops->name,
         .name = m->name,
         .uuid = m->uuid,
@@ -368,12 +388,23 @@ int reloc_client_undo(struct mig *m, int renamed)
 
     if (renamed && m->be->ops->rename(m->be, m->domid, m->name, e2))
         rc = -1;
+    /* Managed here again, now that it is clear it stays. */
+    if (renamed && m->managed && managed_unhide(m->uuid, e2))
+        rc = -1;
     while (m->be->ops->resume(m->be, m->domid, e2)) {
         if (reloc_now() >= deadline)
             return -1;
         usleep(200000);
     }
     return rc;
+}
+
+void reloc_client_drop_managed(struct mig *m)
+{
+    char e2[XT_ERRLEN];
+
+    if (m->managed)
+        managed_drop_hidden(m->uuid, e2);
 }
 
 int reloc_client_finish(struct mig *m, int where, char *err)
@@ -388,6 +419,7 @@ int reloc_client_finish(struct mig *m, int where, char *err)
             m->r->restore_s = m->t_ready - m->t_sent;
             m->r->handover_s = now - m->t_ready;
         }
+        reloc_client_drop_managed(m);
         if (m->be->ops->destroy(m->be, m->domid, e2)) {
             snprintf(err, XT_ERRLEN, "%s runs on %.100s, but its old copy "
                      "here could not be destroyed: %.250s", m->name,
@@ -411,6 +443,13 @@ static int handover(struct mig *m, char *err)
     if (m->be->ops->rename(m->be, m->domid, m->away, err)) {
         reloc_send_str(&m->conn, RELOC_ABORT, err, e2);
         reloc_client_undo(m, 0);
+        return -1;
+    }
+    /* Before GO: from here on the destination may register the domain in
+     * its store, so this host's entry leaves the listing first. */
+    if (m->managed && managed_hide(m->uuid, err)) {
+        reloc_send_str(&m->conn, RELOC_ABORT, err, e2);
+        reloc_client_undo(m, 1);
         return -1;
     }
     reloc_guard_tell(m, 'G');

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "managed.h"
 #include "proto.h"
 #include "reloc.h"
 
@@ -84,8 +85,10 @@ static void guard_act(struct mig *m, char phase)
     if (phase == 'G')
         where = reloc_resolve(m->c, m->a->host, m->a->port, m->a->plain,
                               m->tls, m->name, m->uuid, err);
-    if (where == 1)
+    if (where == 1) {
+        reloc_client_drop_managed(m);
         be->ops->destroy(be, m->domid, err);
+    }
     else if (where == 0)
         reloc_client_undo(m, 1);
     /* where < 0: nobody can tell; the domain stays paused here as

@@ -35,7 +35,9 @@
  *   C: GO {}                             the source is NAME--migratedaway:
  *                                        permission to start, or
  *      ABORT {reason}                    S removes the incoming copy.
- *   S: REPORT {status, message}          0: the domain runs at S and C
+ *   S: REPORT {status, message}          0: the domain runs at S (and,
+ *                                        with RELOC_F_MANAGED, is in its
+ *                                        managed store) and C
  *                                        destroys its copy; otherwise S
  *                                        destroys its copy, then sends
  *      HANDBACK {}                       and C resumes the domain.
@@ -100,6 +102,12 @@
 /* HELLO flags.  A server that does not know a flag ignores it. */
 #define RELOC_F_LIVE (1u << 0)
 #define RELOC_F_PAUSED (1u << 1)     /* leave the domain paused there */
+/* The domain is managed at the source (core/managed.h): the destination
+ * registers it in its own store once it runs there, with its autostart
+ * flag; the source removed its entry from view before GO and deletes it
+ * once the destination runs the domain. */
+#define RELOC_F_MANAGED (1u << 2)
+#define RELOC_F_AUTOSTART (1u << 3)
 
 enum reloc_msg_type {
     RELOC_HELLO = 1,

@@ -236,6 +236,15 @@ static int finish_transfer(struct reloc_session *s, uint32_t domid)
         reloc_slog(s, LOG_INFO, "%s from %s runs as domain %u", s->name,
                    s->conn.peer, domid);
         snprintf(msg, sizeof(msg), "%s runs as domain %u", s->name, domid);
+        /* The domain runs whatever the store says; a failure to register
+         * it leaves it unmanaged (never managed twice), and is said. */
+        if ((s->flags & RELOC_F_MANAGED) &&
+            reloc_register_managed(s, domid, e2)) {
+            reloc_slog(s, LOG_ERR, "%s: not entered as a managed domain: "
+                       "%s", s->name, e2);
+            snprintf(msg, sizeof(msg), "%s runs as domain %u, but is not "
+                     "managed there: %.300s", s->name, domid, e2);
+        }
         if (report(s, 0, msg, e2))
             reloc_slog(s, LOG_WARNING, "%s: %s", s->name, e2);
         return 0;
@@ -256,6 +265,8 @@ static int serve_transfer(struct reloc_session *s, struct reloc_hello *h)
     if (accept_hello(s, h))
         return -1;
     s->paused = !!(h->flags & RELOC_F_PAUSED);
+    s->flags = h->flags;
+    snprintf(s->uuid, sizeof(s->uuid), "%s", h->uuid ? h->uuid : "");
     alarm(0);
     reloc_slog(s, LOG_INFO, "receiving %s from %s (%s%s)", s->name,
                s->conn.peer, h->flags & RELOC_F_LIVE ? "live, " : "",
