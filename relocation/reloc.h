@@ -48,6 +48,32 @@ void reloc_conf_dispose(struct reloc_conf *c);
  * in err.
  */
 int reloc_conf_load(struct reloc_conf *c, const char *path, char *err);
+/*
+ * The "domains" group of xltool.conf: what host-start, host-stop and
+ * evacuate do with the host's domains.  Read from the same file as the
+ * relocation group, as strictly.
+ */
+enum reloc_stop_action {
+    RELOC_STOP_SAVE,             /* save each domain (the default) */
+    RELOC_STOP_MIGRATE,          /* migrate live to migrate_to */
+    RELOC_STOP_SHUTDOWN,         /* shut down, destroy after the timeout */
+};
+struct reloc_domains_conf {
+    int parallel;                /* domains handled at once */
+    char *auto_dir;              /* configs host-start creates */
+    char *save_dir;              /* host-stop's save files */
+    enum reloc_stop_action stop;
+    char *migrate_to;            /* stop = "migrate" */
+    int shutdown_timeout;        /* seconds */
+};
+#define RELOC_DEFAULT_AUTO_DIR "/etc/xen/auto"
+#define RELOC_DEFAULT_SAVE_DIR "/var/lib/xltool/save"
+void reloc_domains_conf_init(struct reloc_domains_conf *d);
+void reloc_domains_conf_dispose(struct reloc_domains_conf *d);
+/* The file as reloc_conf_load finds it. */
+int reloc_domains_conf_load(struct reloc_domains_conf *d, const char *path,
+                            char *err);
+
 /* 1 if the peer's address or name matches hosts_allow (or the list is
  * empty), else 0. */
 int reloc_host_allowed(const struct reloc_conf *c, const char *addr,

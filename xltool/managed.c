@@ -387,47 +387,53 @@ out:
     return rc;
 }
 
-/* Saves the running domain into the store's image of uuid: written to a
- * temporary file, renamed once complete, then the domain is destroyed. */
-int xt_managed_suspend(struct be *be, uint32_t domid, const char *uuid)
+int xt_save_atomic(struct be *be, uint32_t domid, const char *path)
 {
-    char err[XT_ERRLEN], path[4096], tmp[4200];
+    char err[XT_ERRLEN], tmp[4200];
     int fd = -1, rc = -1;
 
-    if (managed_save_path(uuid, path, sizeof(path)))
+    if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
         return -1;
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) {
-        xt_err("suspend: cannot create %s: %s", tmp, strerror(errno));
+        xt_err("cannot create %s: %s", tmp, strerror(errno));
         return -1;
     }
     if (xt_write_header(be, domid, fd, tmp))
         goto fail;
     if (be->ops->send(be, domid, fd, 0, NULL, NULL, err)) {
-        xt_err("suspend: %s", err);
+        xt_err("save: %s", err);
         goto resume;
     }
     if (fsync(fd) || close(fd) || rename(tmp, path)) {
         fd = -1;
-        xt_err("suspend: %s: %s", path, strerror(errno));
+        xt_err("save: %s: %s", path, strerror(errno));
         goto resume;
     }
     fd = -1;
     if (be->ops->destroy(be, domid, err))
-        xt_err("suspend: saved, but cannot destroy the domain: %s", err);
+        xt_err("save: saved, but cannot destroy the domain: %s", err);
     else
         rc = 0;
     goto out;
 resume:
     if (be->ops->resume(be, domid, err))
-        xt_err("suspend: cannot resume the domain: %s", err);
+        xt_err("save: cannot resume the domain: %s", err);
 fail:
     unlink(tmp);
 out:
     if (fd >= 0)
         close(fd);
     return rc;
+}
+
+int xt_managed_suspend(struct be *be, uint32_t domid, const char *uuid)
+{
+    char path[4096];
+
+    if (managed_save_path(uuid, path, sizeof(path)))
+        return -1;
+    return xt_save_atomic(be, domid, path);
 }
 
 int main_suspend(int argc, char **argv)

@@ -195,6 +195,9 @@ int xt_managed_sync(struct be *be, uint32_t domid);
 /* Starts md: from its save image when it has one, else from its config. */
 int xt_managed_start(struct be *be, const struct managed_dom *md, int paused,
                      uint32_t *domid_r);
+/* Saves running domid to path (through path.tmp, renamed once complete)
+ * and destroys it; on failure the domain runs on and no file is left. */
+int xt_save_atomic(struct be *be, uint32_t domid, const char *path);
 /* Saves running domid into the store's image of uuid and destroys it. */
 int xt_managed_suspend(struct be *be, uint32_t domid, const char *uuid);
 /* Rows (domid XT_DOMID_HALTED) for the managed domains not in run. */
