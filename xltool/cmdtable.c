@@ -260,6 +260,19 @@ const struct cmd_spec cmd_table[] = {
      "<Domain> [on|off]",
      "Print or set whether host-start starts a managed domain.",
      "-h                Print this help."},
+    /* Host boot and shutdown, as xendomains does them: xltool's own. */
+    {"host-start", main_host_start, CMD_MODIFIES,
+     "[-j N]",
+     "At boot: restore saved domains, start autostart and auto_dir ones.",
+     "-h                Print this help.\n"
+     "-j N              N domains at once (default: xltool.conf's\n"
+     "                  domains.parallel, 4)."},
+    {"host-stop", main_host_stop, CMD_MODIFIES,
+     "[-j N]",
+     "At shutdown: migrate, save or shut down every domain (xltool.conf).",
+     "-h                Print this help.\n"
+     "-j N              N domains at once (default: xltool.conf's\n"
+     "                  domains.parallel, 4)."},
     {"help", main_help, 0,
      "[COMMAND]",
      "Print the list of commands, or the help of one command.",

@@ -204,4 +204,15 @@ int xt_managed_suspend(struct be *be, uint32_t domid, const char *uuid);
 int xt_managed_halted(struct be *be, const struct be_dominfo *run, int n,
                       struct be_dominfo **rows_r, int *n_r);
 
+/* Host boot and shutdown (hostctl.c). */
+int main_host_start(int argc, char **argv);
+int main_host_stop(int argc, char **argv);
+/* A job of xt_run_parallel: runs in a child process, returns its exit
+ * status (0 to 255). */
+typedef int xt_job_fn(int i, void *ctx);
+/* Runs fn(0..n-1) in child processes, at most parallel at once, and
+ * leaves each one's exit status in status_r[i].  -1 if it cannot. */
+int xt_run_parallel(int n, int parallel, xt_job_fn *fn, void *ctx,
+                    int *status_r);
+
 #endif
