@@ -198,6 +198,27 @@ static int live_possible(struct mig *m, char *err)
     return rc;
 }
 
+/* After a probe's ACCEPT: the destination's free memory (UINT64_MAX from
+ * a server that does not know probes, and so ends the connection). */
+static int read_probed(struct mig *m, char *err)
+{
+    struct reloc_msg msg = { 0 };
+    int rc = -1;
+
+    if (reloc_msg_recv(&m->conn, &msg, err)) {
+        m->free_kb = UINT64_MAX;
+        rc = 0;
+    } else if (msg.type == RELOC_PROBED &&
+               !reloc_u64_decode(msg.data, msg.len, &m->free_kb, err)) {
+        rc = 0;
+    } else if (msg.type != RELOC_PROBED) {
+        snprintf(err, XT_ERRLEN, "%s: expected PROBED, got %s", m->a->host,
+                 reloc_msg_name(msg.type));
+    }
+    reloc_msg_dispose(&msg);
+    return rc;
+}
+
 /* 0: accepted; -1: refused or failed; 1: a --plain peer hung up on the
  * HELLO without answering. */
 static int preflight(struct mig *m, char *err)
@@ -207,7 +228,8 @@ static int preflight(struct mig *m, char *err)
         .flags = (m->a->live ? RELOC_F_LIVE : 0) |
                  (m->a->paused ? RELOC_F_PAUSED : 0) |
                  (m->managed ? RELOC_F_MANAGED : 0) |
-                 (m->autostart ? RELOC_F_AUTOSTART : 0),
+                 (m->autostart ? RELOC_F_AUTOSTART : 0) |
+                 (m->probe ? RELOC_F_PROBE : 0),
         .backend = (char *)m->be->ops->name,
         .name = m->name,
         .uuid = m->uuid,
@@ -231,7 +253,7 @@ static int preflight(struct mig *m, char *err)
     if (reloc_msg_recv(&m->conn, &msg, err))
         goto out;
     if (msg.type == RELOC_ACCEPT && msg.len == 0) {
-        rc = 0;
+        rc = m->probe ? read_probed(m, err) : 0;
     } else if (msg.type == RELOC_REFUSE &&
                !reloc_str_decode(msg.data, msg.len, &reason, err)) {
         snprintf(err, XT_ERRLEN, "%.400s on %s", reason, m->a->host);
@@ -563,5 +585,44 @@ int reloc_migrate(struct be *be, const struct reloc_conf *c,
     r->total_s = reloc_now() - m.t0;
     r->bytes = m.bytes ? m.bytes : m.sent;
     r->rounds = m.rounds;
+    return rc;
+}
+
+int reloc_probe(struct be *be, const struct reloc_conf *c,
+                const struct reloc_migrate_args *a, uint64_t *free_kb_r,
+                char *err)
+{
+    struct reloc_result r;
+    struct mig m;
+    int rc;
+
+    memset(&m, 0, sizeof(m));
+    m.be = be;
+    m.c = c;
+    m.a = a;
+    m.r = &r;
+    m.conn.fd = -1;
+    m.guard_fd = -1;
+    m.guard_pid = -1;
+    m.probe = 1;
+    m.t0 = reloc_now();
+    rc = domain_facts(&m, err);
+    if (!rc && a->live)
+        rc = live_possible(&m, err);
+    if (!rc && !a->plain)
+        rc = reloc_tls_new(c, 0, &m.tls, err);
+    if (!rc)
+        rc = reloc_client_connect(c, a->host, a->port, a->plain, m.tls,
+                                  &m.conn, err);
+    if (!rc && (rc = preflight(&m, err)) > 0) {
+        snprintf(err, XT_ERRLEN, "%.200s port %d hung up on the preflight "
+                 "(not a relocation server)", a->host, a->port);
+        rc = -1;
+    }
+    if (!rc)
+        *free_kb_r = m.free_kb;
+    reloc_conn_close(&m.conn);
+    reloc_tls_free(m.tls);
+    free(m.json);
     return rc;
 }

@@ -31,6 +31,8 @@ struct mig {
     int conn_failed;
     uint64_t sent, bytes;
     int managed, autostart;      /* in this host's managed store */
+    int probe;                   /* the preflight alone (reloc_probe) */
+    uint64_t free_kb;            /* what the probe's PROBED said */
     int guard_fd;                /* pipe to the guardian */
     pid_t guard_pid;
     char err2[XT_ERRLEN];

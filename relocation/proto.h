@@ -50,6 +50,10 @@
  *                                        holds no copy (any half-started
  *                                        copy has been destroyed).
  *
+ * A HELLO with RELOC_F_PROBE asks for the preflight alone:
+ *
+ *   S: ACCEPT {}  PROBED {free_kb}       or REFUSE {reason}; then the end.
+ *
  * S answers RESOLVE only while holding the per-domain lock that the
  * transfer holds, so the answer can never race with the transfer.
  *
@@ -108,6 +112,11 @@
  * once the destination runs the domain. */
 #define RELOC_F_MANAGED (1u << 2)
 #define RELOC_F_AUTOSTART (1u << 3)
+/* Only the preflight (evacuate's): after ACCEPT the server sends PROBED
+ * {u64 free_kb}, its free memory, and the connection ends.  A server that
+ * does not know the flag answers ACCEPT alone and sees the connection
+ * close before any DATA, which touches nothing. */
+#define RELOC_F_PROBE (1u << 4)
 
 enum reloc_msg_type {
     RELOC_HELLO = 1,
@@ -122,7 +131,8 @@ enum reloc_msg_type {
     RELOC_ABORT = 10,
     RELOC_RESOLVE = 11,
     RELOC_RESOLVED = 12,
-    RELOC_MSG_MAX = 12,
+    RELOC_PROBED = 13,
+    RELOC_MSG_MAX = 13,
 };
 
 /* A growing output buffer; a message under construction. */

@@ -287,5 +287,12 @@ int reloc_live_check(const char *name, libxl_domain_type type,
 int reloc_migrate(struct be *be, const struct reloc_conf *c,
                   const struct reloc_migrate_args *a, struct reloc_result *r,
                   char *err);
+/* The destination's preflight of a->domain alone, as a migration would
+ * run it, touching nothing: 0 when the domain would be accepted (with
+ * the destination's free memory in *free_kb_r, UINT64_MAX when it does
+ * not say), -1 with the refusal or the failure in err. */
+int reloc_probe(struct be *be, const struct reloc_conf *c,
+                const struct reloc_migrate_args *a, uint64_t *free_kb_r,
+                char *err);
 
 #endif
