@@ -273,6 +273,18 @@ const struct cmd_spec cmd_table[] = {
      "-h                Print this help.\n"
      "-j N              N domains at once (default: xltool.conf's\n"
      "                  domains.parallel, 4)."},
+    /* Host evacuation: xltool's own (XAPI's host-evacuate). */
+    {"evacuate", main_evacuate, CMD_MODIFIES,
+     "[options] <Host>...",
+     "Move every domain live to the given hosts; exit 0 if none is left.",
+     "-h                Print this help.\n"
+     "-j N              N migrations at once (default: xltool.conf's\n"
+     "                  domains.parallel, 4).\n"
+     "--port PORT       The relocation servers' port (default: the\n"
+     "                  relocation group's port, 8002).\n"
+     "--plain           No TLS (the servers must set allow_plain).\n"
+     "--json            The summary as JSON on standard output (the\n"
+     "                  progress lines go to standard error)."},
     {"help", main_help, 0,
      "[COMMAND]",
      "Print the list of commands, or the help of one command.",

@@ -215,4 +215,7 @@ typedef int xt_job_fn(int i, void *ctx);
 int xt_run_parallel(int n, int parallel, xt_job_fn *fn, void *ctx,
                     int *status_r);
 
+/* Host evacuation (evacuate.c). */
+int main_evacuate(int argc, char **argv);
+
 #endif
