@@ -425,7 +425,7 @@ void reloc_client_drop_managed(struct mig *m)
 {
     char e2[XT_ERRLEN];
 
-    if (m->managed)
+    if (m->managed && !m->keep_hidden)
         managed_drop_hidden(m->uuid, e2);
 }
 

@@ -32,6 +32,8 @@ struct mig {
     uint64_t sent, bytes;
     int managed, autostart;      /* in this host's managed store */
     int probe;                   /* the preflight alone (reloc_probe) */
+    int keep_hidden;             /* xl's protocol: the destination keeps
+                                    no store, the hidden entry stays */
     uint64_t free_kb;            /* what the probe's PROBED said */
     int guard_fd;                /* pipe to the guardian */
     pid_t guard_pid;

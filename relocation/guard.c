@@ -232,6 +232,14 @@ static int xl_handover(struct mig *m, int sfd, int rfd, char *err)
         reloc_client_undo(m, 0);
         return -1;
     }
+    /* An xl receiver keeps no managed store: the entry is hidden here as
+     * for a relocation server, and stays hidden (UUID.away, for the
+     * admin) once the domain runs there, so that it is never started
+     * here again beside the running one. */
+    if (m->managed && managed_hide(m->uuid, err)) {
+        reloc_client_undo(m, 1);
+        return -1;
+    }
     reloc_guard_tell(m, 'G');
     if (reloc_net_write(sfd, RELOC_XL_GO, sizeof(RELOC_XL_GO), "GO", err) ||
         xl_expect(m, rfd, RELOC_XL_REPORT, sizeof(RELOC_XL_REPORT), "report",
@@ -257,6 +265,7 @@ static int xl_handover(struct mig *m, int sfd, int rfd, char *err)
 /* Banner, stream, ready, permission and report over sfd and rfd. */
 static int xl_transfer(struct mig *m, int sfd, int rfd, char *err)
 {
+    m->keep_hidden = 1;          /* before the guardian copies m */
     if (xl_expect(m, rfd, RELOC_XL_BANNER, sizeof(RELOC_XL_BANNER) - 1,
                   "banner", err) ||
         reloc_guard_start(m, err))

@@ -108,6 +108,18 @@ static void add_reason(struct evac_dom *d, const char *host,
              l ? "; " : "", host, why);
 }
 
+/*
+ * A relocation server at its max_concurrent answers with its busy
+ * message before anything is sent, and nothing has moved: evacuate's own
+ * migrations (and the connection processes of those just finished) can
+ * fill it, so such a refusal is retried for a while, twice a second.
+ */
+#define EVAC_BUSY_TRIES 40
+static int server_busy(const char *err)
+{
+    return strstr(err, "busy, try again later") != NULL;
+}
+
 /* Every domain on every candidate: the destination's preflight. */
 static void evac_preflight(struct be *be, struct evac *e)
 {
@@ -124,7 +136,11 @@ static void evac_preflight(struct be *be, struct evac *e)
             a.port = e->port;
             a.plain = e->plain;
             a.live = 1;
-            if (reloc_probe(be, &e->conf, &a, &free_kb, err) == 0) {
+            int rc, tries = 0;
+            while ((rc = reloc_probe(be, &e->conf, &a, &free_kb, err)) &&
+                   server_busy(err) && ++tries < EVAC_BUSY_TRIES)
+                usleep(500 * 1000);
+            if (rc == 0) {
                 e->doms[i].accepted[h] = 1;
                 e->free_kb[h] = free_kb;
                 e->known[h] = 1;
@@ -249,6 +265,7 @@ static int evac_one(int i, void *opaque)
     struct reloc_result r;
     char err[XT_ERRLEN], line[XT_ERRLEN + 256];
     struct be *be = xt_backend();
+    int rc, tries = 0;
 
     if (!be)
         return 1;
@@ -261,7 +278,10 @@ static int evac_one(int i, void *opaque)
     a.opaque = &ep;
     snprintf(line, sizeof(line), "%s: migrating to %s\n", d->name, a.host);
     (void)!write(fileno(e->out), line, strlen(line));
-    if (reloc_migrate(be, &e->conf, &a, &r, err)) {
+    while ((rc = reloc_migrate(be, &e->conf, &a, &r, err)) &&
+           server_busy(err) && ++tries < EVAC_BUSY_TRIES)
+        usleep(500 * 1000);
+    if (rc) {
         d->state = EV_FAILED;
         snprintf(d->reason, sizeof(d->reason), "%s", err);
         snprintf(line, sizeof(line), "%s: migration to %s failed, it stays "
