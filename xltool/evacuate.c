@@ -51,6 +51,7 @@ struct evac {
     uint64_t free_kb[EVAC_MAX_HOSTS];    /* UINT64_MAX: not said */
     int known[EVAC_MAX_HOSTS];           /* a probe told the free memory */
     struct evac_dom *doms;               /* shared mapping */
+    size_t doms_len;                     /* its length */
     int ndoms;
     int *order;                          /* placed domains, in order */
     int nplaced;
@@ -71,8 +72,9 @@ static int evac_list(struct be *be, struct evac *e)
         xt_err("evacuate: %s", err);
         return -1;
     }
-    e->doms = mmap(NULL, (size_t)(n ? n : 1) * sizeof(*e->doms),
-                   PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    e->doms_len = (size_t)(n ? n : 1) * sizeof(*e->doms);
+    e->doms = mmap(NULL, e->doms_len, PROT_READ | PROT_WRITE,
+                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (e->doms == MAP_FAILED) {
         e->doms = NULL;
         core_dominfo_list_free(list, n);
@@ -481,7 +483,7 @@ out:
     free(st);
     free(e.order);
     if (e.doms)
-        munmap(e.doms, (size_t)(e.ndoms ? e.ndoms : 1) * sizeof(*e.doms));
+        munmap(e.doms, e.doms_len);
     core_close(be);
     reloc_conf_dispose(&e.conf);
     return rc;
