@@ -7,7 +7,9 @@
 # summary, and exit 0 once B is empty.  Then placement by free memory:
 # with B holding 200 MiB, domains of 96, 64 and 64 MiB each pass B's
 # preflight alone, but only the first two fit together; the third is
-# refused, saying so, and stays.
+# refused, saying so, and stays.  Last, a migration that fails (B's
+# connection process killed while it receives, as migrate-faults.sh does)
+# leaves its domain running on A, reported as failed.
 . "$(dirname "$0")/migrate-lib.bash"
 
 two_hosts psk
@@ -88,4 +90,27 @@ grep -q "^plan: f3 stays: no host takes it ($IPB: not enough free memory left fo
 [ "$(exactly_one f1)" = B ] && [ "$(exactly_one f2)" = B ] ||
     fail "f1 and f2 are not on B"
 [ "$(exactly_one f3)" = A ] || fail "f3 left A"
+
+log "a migration that fails: f3 stays on A"
+stop_server B
+mark=$T/mark.evac
+XLTOOL_RELOC_PAUSE="server-receive:$mark" start_server B
+on_bg "$T/out.failed" A "$XLTOOL" evacuate $IPB
+pid=$BG
+for i in $(seq 1 200); do [ -e "$mark" ] && break; sleep 0.05; done
+[ -e "$mark" ] || fail "the transfer never reached the pause point"
+child=$(pgrep -P "$SERVER_B" | head -n 1)
+[ -n "$child" ] || fail "no server process for the transfer"
+kill -9 "$child"
+rm -f "$mark"
+wait $pid; rc=$?
+cat "$T/out.failed"
+[ $rc = 1 ] || fail "exit status $rc with f3 left"
+grep -q "^f3: migration to $IPB failed, it stays here: " "$T/out.failed" ||
+    fail "no failure line for f3"
+grep -q "^f3  *$IPB  *failed " "$T/out.failed" || fail "f3's row"
+[ "$(wait_settled f3)" = A ] || fail "f3 is not running on A"
+c=$(field A f3 counter)
+sleep 0.3
+[ "$(field A f3 counter)" -gt "$c" ] || fail "f3 is stuck on A"
 pass
