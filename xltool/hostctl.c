@@ -306,6 +306,30 @@ static int stop_jobs(struct be *be, struct stop_job **jobs_r, int *n_r)
     return jobs ? 0 : -1;
 }
 
+/* Whether only Domain-0 is left (a domain may have been created while
+ * host-stop ran); says which are left. */
+static int host_empty(void)
+{
+    struct be_dominfo *list = NULL;
+    char err[XT_ERRLEN];
+    struct be *be = xt_backend();
+    int n = 0, i, empty = 1;
+
+    if (!be || be->ops->list(be, &list, &n, err)) {
+        core_close(be);
+        return 0;
+    }
+    for (i = 0; i < n; i++)
+        if (list[i].domid != 0) {
+            printf("host-stop: %s (domain %u) is still here\n",
+                   list[i].name ? list[i].name : "?", list[i].domid);
+            empty = 0;
+        }
+    core_dominfo_list_free(list, n);
+    core_close(be);
+    return empty;
+}
+
 static int load_domains_conf(struct reloc_domains_conf *d)
 {
     char err[XT_ERRLEN];
@@ -368,6 +392,8 @@ int main_host_stop(int argc, char **argv)
     if (!st || xt_run_parallel(n, d.parallel, stop_one, &x, st))
         goto out;
     rc = summary("host-stop", st, n);
+    if (rc == EXIT_OK && !host_empty())
+        rc = EXIT_FAIL;
 out:
     free(st);
     free(jobs);
