@@ -147,6 +147,9 @@ install: all
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|' dist/xltool-relocation.service.in \
 	    >$(DESTDIR)$(UNITDIR)/xltool-relocation.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/xltool-relocation.service
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' dist/xltool-domains.service.in \
+	    >$(DESTDIR)$(UNITDIR)/xltool-domains.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/xltool-domains.service
 	install -m 644 dist/bash-completion/xltool $(DESTDIR)$(COMPDIR)/xltool
 	ln -sf xltool $(DESTDIR)$(COMPDIR)/xm
 	install -m 644 examples/*.cfg examples/xltool.conf \
@@ -164,6 +167,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/xm.1
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man5/,$(notdir $(MAN5)))
 	rm -f $(DESTDIR)$(UNITDIR)/xltool-relocation.service
+	rm -f $(DESTDIR)$(UNITDIR)/xltool-domains.service
 	rm -f $(DESTDIR)$(COMPDIR)/xltool $(DESTDIR)$(COMPDIR)/xm
 	rm -rf $(DESTDIR)$(DOCDIR)
 	! cmp -s dist/xltool.conf $(DESTDIR)$(CONFDIR)/xltool.conf || \

@@ -76,6 +76,7 @@ struct guest {
     uint64_t rng;
     int exit_code;             /* set when the guest stops */
     char name[SIM_NAME_MAX];   /* the domain's, as its record says */
+    int ignore_requests;       /* "requests ignore": no shutdown, no ACPI */
     struct vif vif[MAX_VIFS];  /* the config's first, then hot-plugged */
     int hotfd[MAX_HOT];        /* hot-plugged disk images, held open */
     char hotvdev[MAX_HOT][16];
@@ -375,9 +376,15 @@ static void shell(struct guest *g, char *line)
     else if (!strcmp(line, "dirty") && arg && parse_rate(arg, &rate) == 0) {
         set_dirty_rate(g, rate);
         con_printf(g, "dirtying %" PRIu64 " bytes/s\n", rate);
-    } else if (!strcmp(line, "help"))
+    }
+    /* A guest that hangs on to its requests, as one without PV drivers
+     * or with a stuck shutdown does: it ignores the shutdown request and
+     * the power button from here on. */
+    else if (!strcmp(line, "requests") && arg && !strcmp(arg, "ignore"))
+        g->ignore_requests = 1;
+    else if (!strcmp(line, "help"))
         con_printf(g, "commands: status, dirty RATE|off, poweroff, reboot,"
-                   " crash, soft-reset\n");
+                   " crash, soft-reset, requests ignore\n");
     else
         con_printf(g, "sh: %s: not found\n", line);
     prompt(g);
@@ -513,7 +520,11 @@ static void nic_del(struct guest *g, const char *arg)
 static void control(struct guest *g, struct client *c, char *req)
 {
     req[strcspn(req, "\r\n")] = '\0';
-    if (!strcmp(req, "shutdown poweroff") || !strcmp(req, "trigger power"))
+    if (g->ignore_requests && (!strncmp(req, "shutdown ", 9) ||
+                               !strcmp(req, "trigger power")))
+        con_printf(g, "\n(request '%s' ignored)\n", req);
+    else if (!strcmp(req, "shutdown poweroff") ||
+             !strcmp(req, "trigger power"))
         stop(g, SIM_EXIT_POWEROFF, "\nThe system is going down for power "
              "off NOW!\nSystem halted: power down.");
     else if (!strcmp(req, "shutdown reboot"))

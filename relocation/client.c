@@ -26,6 +26,7 @@
 
 #include "cfg.h"
 #include "client.h"
+#include "managed.h"
 #include "proto.h"
 #include "reloc.h"
 
@@ -103,6 +104,21 @@ static int check_override(struct mig *m, libxl_domain_config *o,
     return 0;
 }
 
+/* Whether the domain is managed here, and its autostart flag. */
+static int managed_facts(struct mig *m, char *err)
+{
+    struct managed_dom md = { 0 };
+
+    if (!managed_exists(m->uuid))
+        return 0;
+    if (managed_find(m->uuid, &md, err) != 1)
+        return -1;
+    m->managed = 1;
+    m->autostart = md.autostart;
+    managed_dom_dispose(&md);
+    return 0;
+}
+
 static int domain_facts(struct mig *m, char *err)
 {
     struct be_dominfo *list = NULL;
@@ -125,6 +141,8 @@ static int domain_facts(struct mig *m, char *err)
     snprintf(m->away, sizeof(m->away), "%s%s", m->name, RELOC_AWAY_SUFFIX);
     snprintf(m->uuid, sizeof(m->uuid), LIBXL_UUID_FMT,
              LIBXL_UUID_BYTES(list[i].uuid));
+    if (managed_facts(m, err))
+        goto out;
     if (m->be->ops->get_config(m->be, m->domid, &dc, err) ||
         (m->a->config && check_override(m, m->a->config, &list[i].uuid, err)))
         goto out;
@@ -180,6 +198,27 @@ static int live_possible(struct mig *m, char *err)
     return rc;
 }
 
+/* After a probe's ACCEPT: the destination's free memory (UINT64_MAX from
+ * a server that does not know probes, and so ends the connection). */
+static int read_probed(struct mig *m, char *err)
+{
+    struct reloc_msg msg = { 0 };
+    int rc = -1;
+
+    if (reloc_msg_recv(&m->conn, &msg, err)) {
+        m->free_kb = UINT64_MAX;
+        rc = 0;
+    } else if (msg.type == RELOC_PROBED &&
+               !reloc_u64_decode(msg.data, msg.len, &m->free_kb, err)) {
+        rc = 0;
+    } else if (msg.type != RELOC_PROBED) {
+        snprintf(err, XT_ERRLEN, "%s: expected PROBED, got %s", m->a->host,
+                 reloc_msg_name(msg.type));
+    }
+    reloc_msg_dispose(&msg);
+    return rc;
+}
+
 /* 0: accepted; -1: refused or failed; 1: a --plain peer hung up on the
  * HELLO without answering. */
 static int preflight(struct mig *m, char *err)
@@ -187,7 +226,10 @@ static int preflight(struct mig *m, char *err)
     struct reloc_hello h = {
         .version = RELOC_VERSION,
         .flags = (m->a->live ? RELOC_F_LIVE : 0) |
-                 (m->a->paused ? RELOC_F_PAUSED : 0),
+                 (m->a->paused ? RELOC_F_PAUSED : 0) |
+                 (m->managed ? RELOC_F_MANAGED : 0) |
+                 (m->autostart ? RELOC_F_AUTOSTART : 0) |
+                 (m->probe ? RELOC_F_PROBE : 0),
         .backend = (char *)m->be->ops->name,
         .name = m->name,
         .uuid = m->uuid,
@@ -211,7 +253,7 @@ static int preflight(struct mig *m, char *err)
     if (reloc_msg_recv(&m->conn, &msg, err))
         goto out;
     if (msg.type == RELOC_ACCEPT && msg.len == 0) {
-        rc = 0;
+        rc = m->probe ? read_probed(m, err) : 0;
     } else if (msg.type == RELOC_REFUSE &&
                !reloc_str_decode(msg.data, msg.len, &reason, err)) {
         snprintf(err, XT_ERRLEN, "%.400s on %s", reason, m->a->host);
@@ -368,12 +410,23 @@ int reloc_client_undo(struct mig *m, int renamed)
 
     if (renamed && m->be->ops->rename(m->be, m->domid, m->name, e2))
         rc = -1;
+    /* Managed here again, now that it is clear it stays. */
+    if (renamed && m->managed && managed_unhide(m->uuid, e2))
+        rc = -1;
     while (m->be->ops->resume(m->be, m->domid, e2)) {
         if (reloc_now() >= deadline)
             return -1;
         usleep(200000);
     }
     return rc;
+}
+
+void reloc_client_drop_managed(struct mig *m)
+{
+    char e2[XT_ERRLEN];
+
+    if (m->managed && !m->keep_hidden)
+        managed_drop_hidden(m->uuid, e2);
 }
 
 int reloc_client_finish(struct mig *m, int where, char *err)
@@ -388,6 +441,7 @@ int reloc_client_finish(struct mig *m, int where, char *err)
             m->r->restore_s = m->t_ready - m->t_sent;
             m->r->handover_s = now - m->t_ready;
         }
+        reloc_client_drop_managed(m);
         if (m->be->ops->destroy(m->be, m->domid, e2)) {
             snprintf(err, XT_ERRLEN, "%s runs on %.100s, but its old copy "
                      "here could not be destroyed: %.250s", m->name,
@@ -411,6 +465,13 @@ static int handover(struct mig *m, char *err)
     if (m->be->ops->rename(m->be, m->domid, m->away, err)) {
         reloc_send_str(&m->conn, RELOC_ABORT, err, e2);
         reloc_client_undo(m, 0);
+        return -1;
+    }
+    /* Before GO: from here on the destination may register the domain in
+     * its store, so this host's entry leaves the listing first. */
+    if (m->managed && managed_hide(m->uuid, err)) {
+        reloc_send_str(&m->conn, RELOC_ABORT, err, e2);
+        reloc_client_undo(m, 1);
         return -1;
     }
     reloc_guard_tell(m, 'G');
@@ -524,5 +585,44 @@ int reloc_migrate(struct be *be, const struct reloc_conf *c,
     r->total_s = reloc_now() - m.t0;
     r->bytes = m.bytes ? m.bytes : m.sent;
     r->rounds = m.rounds;
+    return rc;
+}
+
+int reloc_probe(struct be *be, const struct reloc_conf *c,
+                const struct reloc_migrate_args *a, uint64_t *free_kb_r,
+                char *err)
+{
+    struct reloc_result r;
+    struct mig m;
+    int rc;
+
+    memset(&m, 0, sizeof(m));
+    m.be = be;
+    m.c = c;
+    m.a = a;
+    m.r = &r;
+    m.conn.fd = -1;
+    m.guard_fd = -1;
+    m.guard_pid = -1;
+    m.probe = 1;
+    m.t0 = reloc_now();
+    rc = domain_facts(&m, err);
+    if (!rc && a->live)
+        rc = live_possible(&m, err);
+    if (!rc && !a->plain)
+        rc = reloc_tls_new(c, 0, &m.tls, err);
+    if (!rc)
+        rc = reloc_client_connect(c, a->host, a->port, a->plain, m.tls,
+                                  &m.conn, err);
+    if (!rc && (rc = preflight(&m, err)) > 0) {
+        snprintf(err, XT_ERRLEN, "%.200s port %d hung up on the preflight "
+                 "(not a relocation server)", a->host, a->port);
+        rc = -1;
+    }
+    if (!rc)
+        *free_kb_r = m.free_kb;
+    reloc_conn_close(&m.conn);
+    reloc_tls_free(m.tls);
+    free(m.json);
     return rc;
 }

@@ -30,6 +30,11 @@ struct mig {
     int paused_once;
     int conn_failed;
     uint64_t sent, bytes;
+    int managed, autostart;      /* in this host's managed store */
+    int probe;                   /* the preflight alone (reloc_probe) */
+    int keep_hidden;             /* xl's protocol: the destination keeps
+                                    no store, the hidden entry stays */
+    uint64_t free_kb;            /* what the probe's PROBED said */
     int guard_fd;                /* pipe to the guardian */
     pid_t guard_pid;
     char err2[XT_ERRLEN];
@@ -40,7 +45,11 @@ int reloc_client_connect(const struct reloc_conf *c, const char *host,
                          int port, int plain, struct reloc_tls *tls,
                          struct reloc_conn *conn, char *err);
 int reloc_client_send(struct mig *m, int fd, char *err);
+/* renamed: the domain had become NAME--migratedaway (and its managed
+ * entry, if any, hidden); both are undone. */
 int reloc_client_undo(struct mig *m, int renamed);
+/* The destination runs the domain: this host's hidden entry goes. */
+void reloc_client_drop_managed(struct mig *m);
 /* where: 1 the destination runs the domain, 0 it does not. */
 int reloc_client_finish(struct mig *m, int where, char *err);
 /* Asks host, until resolve_timeout, whether name runs there: 1 yes, 0 no

@@ -1,5 +1,6 @@
 /*
- * conf.c - the "relocation" group of xltool.conf (libconfig syntax), read
+ * conf.c - the "relocation" and "domains" groups of xltool.conf
+ * (libconfig syntax), read
  * strictly: unknown settings, wrong types, out-of-range numbers and bad
  * regexes are errors reported as "FILE:LINE: message".
  */
@@ -350,4 +351,133 @@ int reloc_host_allowed(const struct reloc_conf *c, const char *addr,
             return 1;
     }
     return 0;
+}
+
+/* ---- the domains group ---- */
+
+void reloc_domains_conf_init(struct reloc_domains_conf *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->parallel = 4;
+    d->stop = RELOC_STOP_SAVE;
+    d->shutdown_timeout = 60;
+}
+
+void reloc_domains_conf_dispose(struct reloc_domains_conf *d)
+{
+    free(d->auto_dir);
+    free(d->save_dir);
+    free(d->migrate_to);
+    reloc_domains_conf_init(d);
+}
+
+static int get_stop(struct reloc_domains_conf *d, const char *file,
+                    const config_setting_t *s, char *err)
+{
+    char *v = NULL;
+    int rc = 0;
+
+    if (get_str(file, s, &v, err))
+        return -1;
+    if (!strcmp(v, "save"))
+        d->stop = RELOC_STOP_SAVE;
+    else if (!strcmp(v, "migrate"))
+        d->stop = RELOC_STOP_MIGRATE;
+    else if (!strcmp(v, "shutdown"))
+        d->stop = RELOC_STOP_SHUTDOWN;
+    else
+        rc = fail_at(file, s, err, "stop must be \"save\", \"migrate\" or "
+                     "\"shutdown\"");
+    free(v);
+    return rc;
+}
+
+static int get_domains_setting(struct reloc_domains_conf *d, const char *file,
+                               const config_setting_t *s, char *err)
+{
+    const char *k = config_setting_name(s);
+
+    if (!strcmp(k, "parallel"))
+        return get_int(file, s, 1, 256, &d->parallel, err);
+    if (!strcmp(k, "auto_dir"))
+        return get_str(file, s, &d->auto_dir, err);
+    if (!strcmp(k, "save_dir"))
+        return get_str(file, s, &d->save_dir, err);
+    if (!strcmp(k, "stop"))
+        return get_stop(d, file, s, err);
+    if (!strcmp(k, "migrate_to"))
+        return get_str(file, s, &d->migrate_to, err);
+    if (!strcmp(k, "shutdown_timeout"))
+        return get_int(file, s, 1, 86400, &d->shutdown_timeout, err);
+    return unknown(file, s, "domains", err);
+}
+
+static int read_domains(struct reloc_domains_conf *d, const char *file,
+                        config_t *cf, char *err)
+{
+    const config_setting_t *g, *s;
+    int i;
+
+    g = config_lookup(cf, "domains");
+    if (!g)
+        return 0;
+    if (need_group(file, g, err))
+        return -1;
+    for (i = 0; (s = config_setting_get_elem(g, i)); i++)
+        if (get_domains_setting(d, file, s, err))
+            return -1;
+    if (d->stop == RELOC_STOP_MIGRATE && !d->migrate_to)
+        return fail_at(file, g, err, "domains: stop = \"migrate\" needs "
+                       "migrate_to");
+    return 0;
+}
+
+static int domains_defaults(struct reloc_domains_conf *d, char *err)
+{
+    if (!d->auto_dir)
+        d->auto_dir = strdup(RELOC_DEFAULT_AUTO_DIR);
+    if (!d->save_dir)
+        d->save_dir = strdup(RELOC_DEFAULT_SAVE_DIR);
+    if (d->auto_dir && d->save_dir)
+        return 0;
+    snprintf(err, XT_ERRLEN, "out of memory");
+    return -1;
+}
+
+int reloc_domains_conf_load(struct reloc_domains_conf *d, const char *path,
+                            char *err)
+{
+    const char *file = path;
+    config_t cf;
+    FILE *f = NULL;
+    int rc = -1, named = 1;
+
+    if (!file)
+        file = getenv("XLTOOL_CONF");
+    if (!file || !*file) {
+        file = RELOC_DEFAULT_CONF;
+        named = 0;
+    }
+    config_init(&cf);
+    f = fopen(file, "r");
+    if (!f) {
+        if (errno == ENOENT && !named)
+            rc = 0;
+        else
+            snprintf(err, XT_ERRLEN, "%s: %s", file, strerror(errno));
+        goto out;
+    }
+    if (!config_read(&cf, f)) {
+        snprintf(err, XT_ERRLEN, "%s:%d: %s", file, config_error_line(&cf),
+                 config_error_text(&cf));
+        goto out;
+    }
+    rc = read_domains(d, file, &cf, err);
+out:
+    if (!rc)
+        rc = domains_defaults(d, err);
+    if (f)
+        fclose(f);
+    config_destroy(&cf);
+    return rc;
 }

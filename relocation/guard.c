@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "client.h"
+#include "managed.h"
 #include "proto.h"
 #include "reloc.h"
 
@@ -84,8 +85,10 @@ static void guard_act(struct mig *m, char phase)
     if (phase == 'G')
         where = reloc_resolve(m->c, m->a->host, m->a->port, m->a->plain,
                               m->tls, m->name, m->uuid, err);
-    if (where == 1)
+    if (where == 1) {
+        reloc_client_drop_managed(m);
         be->ops->destroy(be, m->domid, err);
+    }
     else if (where == 0)
         reloc_client_undo(m, 1);
     /* where < 0: nobody can tell; the domain stays paused here as
@@ -229,6 +232,14 @@ static int xl_handover(struct mig *m, int sfd, int rfd, char *err)
         reloc_client_undo(m, 0);
         return -1;
     }
+    /* An xl receiver keeps no managed store: the entry is hidden here as
+     * for a relocation server, and stays hidden (UUID.away, for the
+     * admin) once the domain runs there, so that it is never started
+     * here again beside the running one. */
+    if (m->managed && managed_hide(m->uuid, err)) {
+        reloc_client_undo(m, 1);
+        return -1;
+    }
     reloc_guard_tell(m, 'G');
     if (reloc_net_write(sfd, RELOC_XL_GO, sizeof(RELOC_XL_GO), "GO", err) ||
         xl_expect(m, rfd, RELOC_XL_REPORT, sizeof(RELOC_XL_REPORT), "report",
@@ -254,6 +265,7 @@ static int xl_handover(struct mig *m, int sfd, int rfd, char *err)
 /* Banner, stream, ready, permission and report over sfd and rfd. */
 static int xl_transfer(struct mig *m, int sfd, int rfd, char *err)
 {
+    m->keep_hidden = 1;          /* before the guardian copies m */
     if (xl_expect(m, rfd, RELOC_XL_BANNER, sizeof(RELOC_XL_BANNER) - 1,
                   "banner", err) ||
         reloc_guard_start(m, err))

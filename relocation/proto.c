@@ -16,6 +16,7 @@ static const char *const msg_names[] = {
     [RELOC_GO] = "GO",             [RELOC_REPORT] = "REPORT",
     [RELOC_HANDBACK] = "HANDBACK", [RELOC_ABORT] = "ABORT",
     [RELOC_RESOLVE] = "RESOLVE",   [RELOC_RESOLVED] = "RESOLVED",
+    [RELOC_PROBED] = "PROBED",
 };
 
 const char *reloc_msg_name(unsigned int type)
@@ -31,7 +32,7 @@ size_t reloc_msg_max(unsigned int type)
     case RELOC_HELLO: return RELOC_MAX_CTRL;
     case RELOC_DATA: return RELOC_MAX_DATA;
     case RELOC_ACCEPT: case RELOC_GO: case RELOC_HANDBACK: return 0;
-    case RELOC_DATA_END: return 8;
+    case RELOC_DATA_END: case RELOC_PROBED: return 8;
     case RELOC_READY: case RELOC_RESOLVED: return 4;
     case RELOC_REFUSE: case RELOC_ABORT: return 4 + RELOC_MAX_STR;
     case RELOC_REPORT: return 8 + RELOC_MAX_STR;

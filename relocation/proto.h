@@ -35,7 +35,9 @@
  *   C: GO {}                             the source is NAME--migratedaway:
  *                                        permission to start, or
  *      ABORT {reason}                    S removes the incoming copy.
- *   S: REPORT {status, message}          0: the domain runs at S and C
+ *   S: REPORT {status, message}          0: the domain runs at S (and,
+ *                                        with RELOC_F_MANAGED, is in its
+ *                                        managed store) and C
  *                                        destroys its copy; otherwise S
  *                                        destroys its copy, then sends
  *      HANDBACK {}                       and C resumes the domain.
@@ -47,6 +49,10 @@
  *   S: RESOLVED {where}                  1: the domain runs at S; 0: S
  *                                        holds no copy (any half-started
  *                                        copy has been destroyed).
+ *
+ * A HELLO with RELOC_F_PROBE asks for the preflight alone:
+ *
+ *   S: ACCEPT {}  PROBED {free_kb}       or REFUSE {reason}; then the end.
  *
  * S answers RESOLVE only while holding the per-domain lock that the
  * transfer holds, so the answer can never race with the transfer.
@@ -100,6 +106,17 @@
 /* HELLO flags.  A server that does not know a flag ignores it. */
 #define RELOC_F_LIVE (1u << 0)
 #define RELOC_F_PAUSED (1u << 1)     /* leave the domain paused there */
+/* The domain is managed at the source (core/managed.h): the destination
+ * registers it in its own store once it runs there, with its autostart
+ * flag; the source removed its entry from view before GO and deletes it
+ * once the destination runs the domain. */
+#define RELOC_F_MANAGED (1u << 2)
+#define RELOC_F_AUTOSTART (1u << 3)
+/* Only the preflight (evacuate's): after ACCEPT the server sends PROBED
+ * {u64 free_kb}, its free memory, and the connection ends.  A server that
+ * does not know the flag answers ACCEPT alone and sees the connection
+ * close before any DATA, which touches nothing. */
+#define RELOC_F_PROBE (1u << 4)
 
 enum reloc_msg_type {
     RELOC_HELLO = 1,
@@ -114,7 +131,8 @@ enum reloc_msg_type {
     RELOC_ABORT = 10,
     RELOC_RESOLVE = 11,
     RELOC_RESOLVED = 12,
-    RELOC_MSG_MAX = 12,
+    RELOC_PROBED = 13,
+    RELOC_MSG_MAX = 13,
 };
 
 /* A growing output buffer; a message under construction. */

@@ -48,6 +48,32 @@ void reloc_conf_dispose(struct reloc_conf *c);
  * in err.
  */
 int reloc_conf_load(struct reloc_conf *c, const char *path, char *err);
+/*
+ * The "domains" group of xltool.conf: what host-start, host-stop and
+ * evacuate do with the host's domains.  Read from the same file as the
+ * relocation group, as strictly.
+ */
+enum reloc_stop_action {
+    RELOC_STOP_SAVE,             /* save each domain (the default) */
+    RELOC_STOP_MIGRATE,          /* migrate live to migrate_to */
+    RELOC_STOP_SHUTDOWN,         /* shut down, destroy after the timeout */
+};
+struct reloc_domains_conf {
+    int parallel;                /* domains handled at once */
+    char *auto_dir;              /* configs host-start creates */
+    char *save_dir;              /* host-stop's save files */
+    enum reloc_stop_action stop;
+    char *migrate_to;            /* stop = "migrate" */
+    int shutdown_timeout;        /* seconds */
+};
+#define RELOC_DEFAULT_AUTO_DIR "/etc/xen/auto"
+#define RELOC_DEFAULT_SAVE_DIR "/var/lib/xltool/save"
+void reloc_domains_conf_init(struct reloc_domains_conf *d);
+void reloc_domains_conf_dispose(struct reloc_domains_conf *d);
+/* The file as reloc_conf_load finds it. */
+int reloc_domains_conf_load(struct reloc_domains_conf *d, const char *path,
+                            char *err);
+
 /* 1 if the peer's address or name matches hosts_allow (or the list is
  * empty), else 0. */
 int reloc_host_allowed(const struct reloc_conf *c, const char *addr,
@@ -261,5 +287,12 @@ int reloc_live_check(const char *name, libxl_domain_type type,
 int reloc_migrate(struct be *be, const struct reloc_conf *c,
                   const struct reloc_migrate_args *a, struct reloc_result *r,
                   char *err);
+/* The destination's preflight of a->domain alone, as a migration would
+ * run it, touching nothing: 0 when the domain would be accepted (with
+ * the destination's free memory in *free_kb_r, UINT64_MAX when it does
+ * not say), -1 with the refusal or the failure in err. */
+int reloc_probe(struct be *be, const struct reloc_conf *c,
+                const struct reloc_migrate_args *a, uint64_t *free_kb_r,
+                char *err);
 
 #endif

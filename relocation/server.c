@@ -236,6 +236,15 @@ static int finish_transfer(struct reloc_session *s, uint32_t domid)
         reloc_slog(s, LOG_INFO, "%s from %s runs as domain %u", s->name,
                    s->conn.peer, domid);
         snprintf(msg, sizeof(msg), "%s runs as domain %u", s->name, domid);
+        /* The domain runs whatever the store says; a failure to register
+         * it leaves it unmanaged (never managed twice), and is said. */
+        if ((s->flags & RELOC_F_MANAGED) &&
+            reloc_register_managed(s, domid, e2)) {
+            reloc_slog(s, LOG_ERR, "%s: not entered as a managed domain: "
+                       "%s", s->name, e2);
+            snprintf(msg, sizeof(msg), "%s runs as domain %u, but is not "
+                     "managed there: %.300s", s->name, domid, e2);
+        }
         if (report(s, 0, msg, e2))
             reloc_slog(s, LOG_WARNING, "%s: %s", s->name, e2);
         return 0;
@@ -248,6 +257,34 @@ static int finish_transfer(struct reloc_session *s, uint32_t domid)
     return -1;
 }
 
+/* A probe passed the preflight: this host's free memory, and done. */
+static int answer_probe(struct reloc_session *s)
+{
+    libxl_physinfo phys;
+    libxl_version_info ver;
+    struct reloc_buf b = { 0 };
+    char err[XT_ERRLEN];
+    int rc = -1;
+
+    libxl_physinfo_init(&phys);
+    libxl_version_info_init(&ver);
+    if (s->be->ops->host_info(s->be, &phys, &ver, err) == 0) {
+        reloc_buf_start(&b, RELOC_PROBED);
+        reloc_buf_u64(&b, (uint64_t)phys.free_pages * 4);
+        if (!reloc_buf_finish(&b, err))
+            rc = reloc_msg_send(&s->conn, &b, err);
+    }
+    if (rc)
+        reloc_slog(s, LOG_ERR, "%s: probe: %s", s->name, err);
+    else
+        reloc_slog(s, LOG_INFO, "%s: probed by %s: it would be accepted",
+                   s->name, s->conn.peer);
+    reloc_buf_dispose(&b);
+    libxl_version_info_dispose(&ver);
+    libxl_physinfo_dispose(&phys);
+    return rc;
+}
+
 static int serve_transfer(struct reloc_session *s, struct reloc_hello *h)
 {
     char err[XT_ERRLEN], e2[XT_ERRLEN];
@@ -255,7 +292,11 @@ static int serve_transfer(struct reloc_session *s, struct reloc_hello *h)
 
     if (accept_hello(s, h))
         return -1;
+    if (h->flags & RELOC_F_PROBE)
+        return answer_probe(s);
     s->paused = !!(h->flags & RELOC_F_PAUSED);
+    s->flags = h->flags;
+    snprintf(s->uuid, sizeof(s->uuid), "%s", h->uuid ? h->uuid : "");
     alarm(0);
     reloc_slog(s, LOG_INFO, "receiving %s from %s (%s%s)", s->name,
                s->conn.peer, h->flags & RELOC_F_LIVE ? "live, " : "",

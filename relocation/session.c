@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "managed.h"
 #include "proto.h"
 #include "reloc.h"
 #include "session.h"
@@ -208,6 +209,37 @@ void reloc_drop_copy(struct reloc_session *s, uint32_t domid)
         reloc_slog(s, LOG_ERR, "%s: cannot remove the incoming copy: %s",
                    s->name, err);
     reloc_settle(s->be, s->name, err);
+}
+
+int reloc_register_managed(struct reloc_session *s, uint32_t domid,
+                           char *err)
+{
+    struct managed_dom md = { 0 };
+    libxl_domain_config c;
+    struct cfg_extra x;
+    int rc = -1;
+
+    libxl_domain_config_init(&c);
+    cfg_extra_init(&x);
+    if (s->be->ops->get_config(s->be, domid, &c, err) ||
+        (s->be->ops->get_extra && s->be->ops->get_extra(s->be, domid, &x,
+                                                        err)))
+        goto out;
+    snprintf(md.uuid, sizeof(md.uuid), "%.36s", s->uuid);
+    md.autostart = !!(s->flags & RELOC_F_AUTOSTART);
+    md.name = strdup(s->name);
+    md.json = cfg_config_to_json(&c);
+    md.extra = cfg_extra_to_text(&x);
+    if (!md.name || !md.json || !md.extra) {
+        snprintf(err, XT_ERRLEN, "out of memory");
+        goto out;
+    }
+    rc = managed_store(&md, err);
+out:
+    managed_dom_dispose(&md);
+    cfg_extra_dispose(&x);
+    libxl_domain_config_dispose(&c);
+    return rc;
 }
 
 /* ---- xl's dialect ---- */

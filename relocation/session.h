@@ -19,6 +19,8 @@ struct reloc_session {
     int lock_fd;
     int self;                    /* the source is this host */
     int paused;                  /* leave the domain paused (migrate -p) */
+    unsigned int flags;          /* the HELLO's RELOC_F_* */
+    char uuid[40];               /* the HELLO's */
     char name[RELOC_MAX_NAME + 1];
     reloc_log_fn *log;
     void *opaque;
@@ -39,6 +41,9 @@ int reloc_receive_domain(struct reloc_session *s, int fd, const char *json,
                          uint32_t *domid_r, char *err);
 int reloc_start_domain(struct reloc_session *s, uint32_t domid, char *err);
 void reloc_drop_copy(struct reloc_session *s, uint32_t domid);
+/* RELOC_F_MANAGED: enters the running domain in this host's store. */
+int reloc_register_managed(struct reloc_session *s, uint32_t domid,
+                           char *err);
 /* "I" (receiving), "C" (clean) for the parent server. */
 void reloc_session_mark(struct reloc_session *s, const char *state);
 

@@ -99,7 +99,8 @@ const struct cmd_spec cmd_table[] = {
      "                  S-expressions when xl.conf sets output_format=\"sxp\").\n"
      "-v, --verbose     Add the UUID and shutdown reason columns.\n"
      "--state=STATE     Only the domains in STATE: running, blocked, paused,\n"
-     "                  shutdown, crashed or dying."},
+     "                  shutdown, crashed, dying, or (managed domains that\n"
+     "                  do not run) halted or suspended."},
     {"console", main_console, 0,
      "[-t pv|serial] <Domain>",
      "Attach to the console of <Domain>; Ctrl-] detaches.",
@@ -226,6 +227,64 @@ const struct cmd_spec cmd_table[] = {
      "<Domain> <File>",
      "Write the memory of <Domain> to <File>.",
      "-h                Print this help."},
+    /* Managed domains: xm's commands; as xl and xltool, xltool's own. */
+    {"new", main_new, CMD_MODIFIES,
+     "<ConfigFile> [options] [vars]",
+     "Add a domain to the managed store without starting it.",
+     "-h                Print this help.\n"
+     "-f FILE, --defconfig=FILE\n"
+     "                  Read the config from FILE.\n"
+     "--autostart       Start the domain when the host starts (host-start).\n"
+     "vars              key=value pairs that override the file."},
+    {"start", main_start, CMD_MODIFIES,
+     "[options] <Domain>",
+     "Start a managed domain (from its saved state if it is suspended).",
+     "-h                Print this help.\n"
+     "-p, --paused      Leave the domain paused once it is created.\n"
+     "-c, --console_autoconnect\n"
+     "                  Connect to the console once the domain is created."},
+    {"delete", main_delete, CMD_MODIFIES,
+     "<Domain>",
+     "Remove a halted domain from the managed store.",
+     "-h                Print this help."},
+    {"suspend", main_suspend, CMD_MODIFIES,
+     "<Domain>",
+     "Save a running managed domain into the managed store and stop it.",
+     "-h                Print this help."},
+    {"resume", main_resume, CMD_MODIFIES,
+     "[-p] <Domain>",
+     "Restore a suspended managed domain from the managed store.",
+     "-h                Print this help.\n"
+     "-p, --paused      Leave the domain paused once it is restored."},
+    {"autostart", main_autostart, CMD_MODIFIES,
+     "<Domain> [on|off]",
+     "Print or set whether host-start starts a managed domain.",
+     "-h                Print this help."},
+    /* Host boot and shutdown, as xendomains does them: xltool's own. */
+    {"host-start", main_host_start, CMD_MODIFIES,
+     "[-j N]",
+     "At boot: restore saved domains, start autostart and auto_dir ones.",
+     "-h                Print this help.\n"
+     "-j N              N domains at once (default: xltool.conf's\n"
+     "                  domains.parallel, 4)."},
+    {"host-stop", main_host_stop, CMD_MODIFIES,
+     "[-j N]",
+     "At shutdown: migrate, save or shut down every domain (xltool.conf).",
+     "-h                Print this help.\n"
+     "-j N              N domains at once (default: xltool.conf's\n"
+     "                  domains.parallel, 4)."},
+    /* Host evacuation: xltool's own (XAPI's host-evacuate). */
+    {"evacuate", main_evacuate, CMD_MODIFIES,
+     "[options] <Host>...",
+     "Move every domain live to the given hosts; exit 0 if none is left.",
+     "-h                Print this help.\n"
+     "-j N              N migrations at once (default: xltool.conf's\n"
+     "                  domains.parallel, 4).\n"
+     "--port PORT       The relocation servers' port (default: the\n"
+     "                  relocation group's port, 8002).\n"
+     "--plain           No TLS (the servers must set allow_plain).\n"
+     "--json            The summary as JSON on standard output (the\n"
+     "                  progress lines go to standard error)."},
     {"help", main_help, 0,
      "[COMMAND]",
      "Print the list of commands, or the help of one command.",
@@ -272,7 +331,8 @@ const struct cmd_xm_spec cmd_xm_table[] = {
      "-v, --vcpus       List the vcpus of the domains, as vcpu-list.\n"
      "--label           Accepted as xm does; there are no security labels.\n"
      "--state=STATE     Select only VMs with the specified state: running,\n"
-     "                  blocked, paused, shutdown, crashed or dying."},
+     "                  blocked, paused, shutdown, crashed, dying, halted or\n"
+     "                  suspended."},
     {"shutdown",
      "<Domain> [-waRH]",
      "-h                Print this help.\n"
@@ -289,6 +349,24 @@ const struct cmd_xm_spec cmd_xm_table[] = {
      "<CheckpointFile> [-p]",
      "-h                Print this help.\n"
      "-p, --paused      Do not unpause domain after restoring it."},
+    /* Managed domains, as xm 4.4 spells them. */
+    {"new",
+     "<ConfigFile> [options] [vars]",
+     "-h                Print this help.\n"
+     "-f FILE, --defconfig=FILE\n"
+     "                  Use the given Python configuration script.\n"
+     "--autostart       Start the domain when the host starts (xltool's own).\n"
+     "vars              key=value pairs that override the file."},
+    {"start",
+     "<DomainName> [-p] [-c]",
+     "-h                Print this help.\n"
+     "-p, --paused      Do not unpause domain after starting it.\n"
+     "-c, --console_autoconnect\n"
+     "                  Connect to the console after the domain is created."},
+    {"resume",
+     "<DomainName> [-p]",
+     "-h                Print this help.\n"
+     "-p, --paused      Do not unpause domain after resuming it."},
 };
 
 const int cmd_xm_table_count =

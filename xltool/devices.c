@@ -42,6 +42,8 @@ int main_blockattach(int argc, char **argv)
         xt_err("block-attach: %s", err);
         goto out;
     }
+    if (xt_managed_sync(be, domid))
+        goto out;
     rc = EXIT_OK;
 out:
     libxl_device_disk_dispose(&disk);
@@ -71,6 +73,8 @@ int main_blockdetach(int argc, char **argv)
         xt_err("block-detach: %s", err);
         goto out;
     }
+    if (xt_managed_sync(be, domid))
+        goto out;
     rc = EXIT_OK;
 out:
     libxl_device_disk_dispose(&disk);
@@ -210,6 +214,8 @@ int main_networkattach(int argc, char **argv)
         xt_err("network-attach: %s", err);
         goto out;
     }
+    if (xt_managed_sync(be, domid))
+        goto out;
     rc = EXIT_OK;
 out:
     libxl_device_nic_dispose(&nic);
@@ -246,6 +252,8 @@ int main_networkdetach(int argc, char **argv)
         xt_err("network-detach: %s", err);
         goto out;
     }
+    if (xt_managed_sync(be, domid))
+        goto out;
     rc = EXIT_OK;
     goto out;
 bad:

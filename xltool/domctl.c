@@ -28,6 +28,14 @@ int xt_find_domain(struct be *be, const char *spec, uint32_t *domid_r)
 typedef int dom_op(struct be *be, uint32_t domid, const void *arg,
                    char *err);
 
+static dom_op op_rename, op_setmem, op_setmaxmem;
+
+/* Operations whose change a managed domain's store entry must keep. */
+static int changes_config(dom_op *op)
+{
+    return op == op_rename || op == op_setmem || op == op_setmaxmem;
+}
+
 /* Opens the backend, finds the domain SPEC and runs OP on it. */
 static int on_domain(const char *cmd, const char *spec, dom_op *op,
                      const void *arg)
@@ -44,6 +52,8 @@ static int on_domain(const char *cmd, const char *spec, dom_op *op,
         xt_err("%s: %s", cmd, err);
         goto out;
     }
+    if (changes_config(op) && xt_managed_sync(be, domid))
+        goto out;
     rc = EXIT_OK;
 out:
     core_close(be);

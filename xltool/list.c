@@ -43,7 +43,7 @@ void xt_state_xm(const struct be_dominfo *d, char out[7])
 
 static void list_brief_xl(const struct be_dominfo *l, int n, int verbose)
 {
-    char st[7], uuid[40];
+    char st[7], uuid[40], id[16];
     int i;
 
     printf("Name                                        ID   Mem VCPUs\t"
@@ -54,8 +54,12 @@ static void list_brief_xl(const struct be_dominfo *l, int n, int verbose)
     printf("\n");
     for (i = 0; i < n; i++) {
         xt_state_xl(&l[i], st);
-        printf("%-40s %5d %5lu %5d     %s  %8.1f", l[i].name,
-               (int)l[i].domid, (unsigned long)(l[i].current_memkb / 1024),
+        if (l[i].domid == XT_DOMID_HALTED)
+            snprintf(id, sizeof(id), "-");
+        else
+            snprintf(id, sizeof(id), "%d", (int)l[i].domid);
+        printf("%-40s %5s %5lu %5d     %s  %8.1f", l[i].name,
+               id, (unsigned long)(l[i].current_memkb / 1024),
                (int)l[i].vcpu_online, st,
                (float)l[i].cpu_time_ns / 1e9);
         if (verbose) {
@@ -81,7 +85,11 @@ static void list_brief_xm(const struct be_dominfo *l, int n)
            "State", "Time(s)");
     for (i = 0; i < n; i++) {
         xt_state_xm(&l[i], st);
-        snprintf(id, sizeof(id), "%u", l[i].domid);
+        /* xm's "-" for a managed domain that does not run. */
+        if (l[i].domid == XT_DOMID_HALTED)
+            snprintf(id, sizeof(id), "-");
+        else
+            snprintf(id, sizeof(id), "%u", l[i].domid);
         printf("%-40s %5s %5d %5d %10s %8.1f\n", l[i].name, id,
                (int)(l[i].current_memkb / 1024), (int)l[i].vcpu_online, st,
                (double)l[i].cpu_time_ns / 1e9);
@@ -155,6 +163,8 @@ static const struct {
     {"shutdown", BE_ST_SHUTDOWN},
     {"crashed", BE_ST_CRASHED},
     {"dying", BE_ST_DYING},
+    {"halted", XT_ST_HALTED},
+    {"suspended", XT_ST_SUSPENDED},
 };
 
 static int state_bits(const char *name, unsigned int *bits_r)
@@ -167,9 +177,27 @@ static int state_bits(const char *name, unsigned int *bits_r)
             return 0;
         }
     xt_err("list: unknown state '%s' (running, blocked, paused, shutdown, "
-           "crashed or dying)", name);
+           "crashed, dying, halted or suspended)", name);
     cmd_print_usage(stderr, cmd_lookup("list"));
     return -1;
+}
+
+/* The row of a managed domain that does not run, named (or of the UUID)
+ * spec, or NULL. */
+static const struct be_dominfo *halted_named(const struct be_dominfo *all,
+                                             int n, const char *spec)
+{
+    char u[40];
+    int i;
+
+    for (i = 0; i < n; i++) {
+        if (all[i].domid != XT_DOMID_HALTED)
+            continue;
+        snprintf(u, sizeof(u), LIBXL_UUID_FMT, LIBXL_UUID_BYTES(all[i].uuid));
+        if (!strcmp(all[i].name, spec) || !strcasecmp(u, spec))
+            return &all[i];
+    }
+    return NULL;
 }
 
 /* The domains named on the command line, or those in a state; NULL
@@ -186,6 +214,10 @@ static struct be_dominfo *select_domains(struct be *be, struct be_dominfo *all,
 
     sel = calloc(argc > n ? argc : n, sizeof(*sel));
     for (i = 0; sel && !state && i < argc; i++) {
+        if ((di = halted_named(all, n, argv[i]))) {
+            sel[k++] = *di;
+            continue;
+        }
         if (core_lookup(be, argv[i], &domid, err) ||
             !(di = core_dominfo_find(all, n, domid))) {
             xt_err("%s", err);
@@ -202,6 +234,33 @@ static struct be_dominfo *select_domains(struct be *be, struct be_dominfo *all,
 }
 
 enum { LIST_STATE = 0x100, LIST_LABEL };
+
+/* Appends the rows of managed domains that do not run to *all. */
+static int add_halted(struct be *be, struct be_dominfo **all, int *n)
+{
+    struct be_dominfo *rows = NULL, *grown;
+    int k = 0, rc = -1;
+
+    if (xt_managed_halted(be, *all, *n, &rows, &k))
+        return -1;
+    if (k == 0) {
+        rc = 0;
+        goto out;
+    }
+    grown = realloc(*all, (size_t)(*n + k) * sizeof(**all));
+    if (!grown) {
+        xt_err("list: out of memory");
+        core_dominfo_list_free(rows, k);
+        return -1;
+    }
+    memcpy(grown + *n, rows, (size_t)k * sizeof(*rows));
+    *all = grown;
+    *n += k;
+    rc = 0;
+out:
+    free(rows);
+    return rc;
+}
 
 static int print_list(struct be *be, const struct be_dominfo *sel, int n,
                       int lng, int verbose)
@@ -259,6 +318,11 @@ int main_list(int argc, char **argv)
         xt_err("list: %s", err);
         goto out;
     }
+    /* Managed domains that do not run, as xm listed them; not as xl, whose
+     * list scripts (xendomains) read for running domains only. */
+    if (!lng && !(xt_xm_mode && verbose) && strcmp(xt_progname, "xl") &&
+        add_halted(be, &all, &n))
+        goto out;
     if (optind < argc || state)
         sel = select_domains(be, all, n, argc - optind, argv + optind,
                              state, &nsel);

@@ -180,6 +180,8 @@ int main_vcpuset(int argc, char **argv)
         xt_err("vcpu-set: %s", err);
         goto out;
     }
+    if (xt_managed_sync(be, domid))
+        goto out;
     rc = EXIT_OK;
 out:
     core_close(be);

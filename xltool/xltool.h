@@ -176,4 +176,46 @@ int xt_write_header(struct be *be, uint32_t domid, int fd, const char *dest);
 int xt_read_header(struct be *be, int fd, const char *src,
                    libxl_domain_config *c);
 
+/* Managed domains (managed.c; the store is core/managed.h). */
+struct managed_dom;
+/* The domid list prints as "-" and the state bits of a managed domain
+ * that does not run: halted, or suspended into the store. */
+#define XT_DOMID_HALTED UINT32_MAX
+#define XT_ST_HALTED    (1u << 16)
+#define XT_ST_SUSPENDED (1u << 17)
+int main_new(int argc, char **argv);
+int main_start(int argc, char **argv);
+int main_delete(int argc, char **argv);
+int main_suspend(int argc, char **argv);
+int main_resume(int argc, char **argv);
+int main_autostart(int argc, char **argv);
+/* After a change to running domain domid: its store entry, if it is
+ * managed, takes the domain's config as it is now.  0, or -1 (printed). */
+int xt_managed_sync(struct be *be, uint32_t domid);
+/* Starts md: from its save image when it has one, else from its config. */
+int xt_managed_start(struct be *be, const struct managed_dom *md, int paused,
+                     uint32_t *domid_r);
+/* Saves running domid to path (through path.tmp, renamed once complete)
+ * and destroys it; on failure the domain runs on and no file is left. */
+int xt_save_atomic(struct be *be, uint32_t domid, const char *path);
+/* Saves running domid into the store's image of uuid and destroys it. */
+int xt_managed_suspend(struct be *be, uint32_t domid, const char *uuid);
+/* Rows (domid XT_DOMID_HALTED) for the managed domains not in run. */
+int xt_managed_halted(struct be *be, const struct be_dominfo *run, int n,
+                      struct be_dominfo **rows_r, int *n_r);
+
+/* Host boot and shutdown (hostctl.c). */
+int main_host_start(int argc, char **argv);
+int main_host_stop(int argc, char **argv);
+/* A job of xt_run_parallel: runs in a child process, returns its exit
+ * status (0 to 255). */
+typedef int xt_job_fn(int i, void *ctx);
+/* Runs fn(0..n-1) in child processes, at most parallel at once, and
+ * leaves each one's exit status in status_r[i].  -1 if it cannot. */
+int xt_run_parallel(int n, int parallel, xt_job_fn *fn, void *ctx,
+                    int *status_r);
+
+/* Host evacuation (evacuate.c). */
+int main_evacuate(int argc, char **argv);
+
 #endif

@@ -42,6 +42,7 @@ left=$(find "$R" ! -type d)
 make -s -C "$TOP" install DESTDIR="$R" PREFIX=/usr BUILD="$BUILD" \
     >>"$T/destdir.log" 2>&1 || fail "install again"
 for f in lib/systemd/system/xltool-relocation.service etc/xen/xltool.conf \
+         lib/systemd/system/xltool-domains.service \
          usr/share/bash-completion/completions/xltool \
          usr/share/doc/xltool/examples/busybox.cfg; do
     [ -f "$R/$f" ] || fail "install did not put $f in place"

@@ -1,7 +1,7 @@
 # migrate-lib.bash - shared by the migrate*.sh integration tests: two
 # simulated hosts, A (10.77.0.1) and B (10.77.0.2), in network namespaces
-# joined by a veth pair, each with its own relocation server, XLTOOL_CONF
-# and XLTOOL_SIM_DIR.  $T/shared plays the shared storage.  Everything is
+# joined by a veth pair, each with its own relocation server, XLTOOL_CONF,
+# XLTOOL_SIM_DIR and XLTOOL_MANAGED_DIR.  $T/shared plays the shared storage.  Everything is
 # removed on exit, whatever happens.
 #
 # Sourced, not run: run-tests runs only *.sh files.
@@ -40,7 +40,8 @@ on() {
     local h=$1; shift
     local ns=$NSA; [ "$h" = B ] && ns=$NSB
     ip netns exec "$ns" env XLTOOL_CONF="$T/$h/xltool.conf" \
-        XLTOOL_SIM_DIR="$T/$h/sim" XLTOOL_BACKEND=sim "$@"
+        XLTOOL_SIM_DIR="$T/$h/sim" XLTOOL_MANAGED_DIR="$T/$h/managed" \
+        XLTOOL_BACKEND=sim "$@"
 }
 # on_bg OUT HOST CMD...: the same in the background, output to OUT; BG is
 # the pid of CMD itself (not of a subshell), so that it can be killed.
@@ -48,7 +49,8 @@ on_bg() {
     local out=$1 h=$2; shift 2
     local ns=$NSA; [ "$h" = B ] && ns=$NSB
     (exec ip netns exec "$ns" env XLTOOL_CONF="$T/$h/xltool.conf" \
-        XLTOOL_SIM_DIR="$T/$h/sim" XLTOOL_BACKEND=sim "$@" >"$out" 2>&1) &
+        XLTOOL_SIM_DIR="$T/$h/sim" XLTOOL_MANAGED_DIR="$T/$h/managed" \
+        XLTOOL_BACKEND=sim "$@" >"$out" 2>&1) &
     BG=$!
 }
 xa() { on A "$XLTOOL" "$@"; }

@@ -56,9 +56,16 @@ dpkg -i "$deb" >install.log 2>&1 || { cat install.log; fail "dpkg -i"; }
 for f in /usr/share/man/man1/xltool.1.gz /usr/share/man/man5/xltool.cfg.5.gz \
          /usr/share/man/man5/xltool.conf.5.gz \
          /usr/share/bash-completion/completions/xltool \
-         /lib/systemd/system/xltool-relocation.service; do
+         /lib/systemd/system/xltool-relocation.service \
+         /lib/systemd/system/xltool-domains.service; do
     [ -e "$f" ] || fail "not installed: $f"
 done
+grep -q "^ExecStop=/usr/sbin/xltool host-stop$" \
+    /lib/systemd/system/xltool-domains.service || fail "domains unit's ExecStop"
+systemd-analyze verify /lib/systemd/system/xltool-domains.service \
+    >verify.log 2>&1 || { cat verify.log; fail "systemd-analyze verify"; }
+[ ! -e /etc/systemd/system/multi-user.target.wants/xltool-domains.service ] ||
+    fail "xltool-domains was enabled"
 dpkg-query -W -f='${Conffiles}\n' xltool | grep -q " $conf " ||
     fail "$conf is not a conffile: $(dpkg-query -W -f='${Conffiles}' xltool)"
 grep -q "^ExecStart=/usr/sbin/xltool relocation-server -F$" \

@@ -259,6 +259,50 @@ t_no_leftovers() {
 
 write_configs
 export XLTOOL_BACKEND=libxl
+# Managed domains on real Xen: new stores the config without a domain,
+# start boots it, a mem-set while it runs reaches the store, suspend saves
+# it into the store and resume brings it back still counting, delete
+# refuses it while it runs and removes it once halted.
+MGD=lab-mgd
+t_managed() {
+    local before store=$RUN/managed
+    need_cmd new; need_cmd start; need_cmd suspend; need_cmd resume
+    need_cmd delete
+    export XLTOOL_MANAGED_DIR=$store
+    dd if=/dev/zero of="$RUN/mgd-disk.img" bs=1M count=8 2>/dev/null
+    sed -e "s/^name = .*/name = \"$MGD\"/" \
+        -e "s|pv-disk.img|mgd-disk.img|" "$RUN/pv.cfg" >"$RUN/mgd.cfg"
+    rm -f "$(conlog $MGD)"
+    "$XLTOOL" new "$RUN/mgd.cfg" || fail "new"
+    exists $MGD && fail "new started a domain"
+    "$XLTOOL" list | grep "^$MGD " | grep -q ' - .*------' ||
+        fail "list does not show $MGD halted"
+    "$XLTOOL" start $MGD || fail "start"
+    exists $MGD || fail "xl list does not show $MGD after start"
+    wait_until 90 ticking $MGD || fail "no GUEST-TICK after start"
+    "$XLTOOL" mem-set $MGD 96 || fail "mem-set"
+    grep -q '"target_memkb": 98304' "$store"/*.dom ||
+        fail "mem-set did not reach the store"
+    before=$(last_tick $MGD)
+    "$XLTOOL" suspend $MGD || fail "suspend"
+    wait_until 30 gone $MGD || fail "domain still there after suspend"
+    ls -l "$store"
+    ls "$store"/*.save >/dev/null || fail "no save image in the store"
+    "$XLTOOL" list --state=suspended | grep -q "^$MGD " ||
+        fail "not listed as suspended"
+    "$XLTOOL" resume $MGD || fail "resume"
+    exists $MGD || fail "not resumed"
+    wait_until 30 advancing $MGD || fail "resumed guest does not run"
+    [ "$(last_tick $MGD)" -gt "$before" ] || fail "counter restarted"
+    ls "$store"/*.save >/dev/null 2>&1 && fail "save image left after resume"
+    "$XLTOOL" delete $MGD && fail "delete of a running domain"
+    "$XL" destroy $MGD
+    wait_until 30 gone $MGD || fail "destroy"
+    "$XLTOOL" delete $MGD || fail "delete"
+    "$XLTOOL" list | grep -q "^$MGD " && fail "listed after delete"
+    [ -z "$(ls "$store")" ] || fail "store not empty: $(ls "$store")"
+}
+
 run_test bridge-create t_bridge
 . /lab/scenario-backend.sh
 run_test dryrun-vs-xl t_dryrun
@@ -275,6 +319,7 @@ if exists $PV; then
     run_test shutdown-poweroff t_shutdown
     exists $PV && "$XL" destroy $PV
 fi
+run_test managed-domains t_managed
 run_test create-pvh t_create_pvh
 exists $PVH && run_test migrate-to-self t_migrate_self
 exists $PVH && run_test destroy t_destroy

@@ -1,5 +1,5 @@
 /*
- * test_reloc_conf.c - the relocation group of xltool.conf
+ * test_reloc_conf.c - the relocation and domains groups of xltool.conf
  * (relocation/conf.c): defaults, every setting, and every kind of bad
  * config reported with its file and line.
  */
@@ -182,6 +182,96 @@ static void test_example(void **state)
     reloc_conf_dispose(&c);
 }
 
+/* ---- the domains group ---- */
+
+static int load_domains(const char *text, struct reloc_domains_conf *d,
+                        char *err)
+{
+    int rc;
+
+    reloc_domains_conf_init(d);
+    rc = reloc_domains_conf_load(d, write_conf(text), err);
+    unlink(path);
+    return rc;
+}
+
+static void test_domains(void **state)
+{
+    struct reloc_domains_conf d;
+    char err[XT_ERRLEN];
+
+    (void)state;
+    assert_int_equal(load_domains("relocation = { port = 8003; };\n", &d,
+                                  err), 0);
+    assert_int_equal(d.parallel, 4);
+    assert_int_equal(d.stop, RELOC_STOP_SAVE);
+    assert_int_equal(d.shutdown_timeout, 60);
+    assert_string_equal(d.auto_dir, "/etc/xen/auto");
+    assert_string_equal(d.save_dir, "/var/lib/xltool/save");
+    assert_null(d.migrate_to);
+    reloc_domains_conf_dispose(&d);
+    assert_int_equal(load_domains("domains = {\n  parallel = 2;\n"
+                                  "  auto_dir = \"/a\";\n  save_dir = \"/s\";"
+                                  "\n  stop = \"migrate\";\n  migrate_to = "
+                                  "\"hostb\";\n  shutdown_timeout = 9;\n};\n",
+                                  &d, err), 0);
+    assert_int_equal(d.parallel, 2);
+    assert_int_equal(d.stop, RELOC_STOP_MIGRATE);
+    assert_string_equal(d.migrate_to, "hostb");
+    assert_string_equal(d.auto_dir, "/a");
+    assert_string_equal(d.save_dir, "/s");
+    assert_int_equal(d.shutdown_timeout, 9);
+    reloc_domains_conf_dispose(&d);
+}
+
+static void expect_domains_error(const char *text, const char *want)
+{
+    struct reloc_domains_conf d;
+    char err[XT_ERRLEN], full[XT_ERRLEN + 64];
+
+    assert_int_equal(load_domains(text, &d, err), -1);
+    snprintf(full, sizeof(full), "%s:%s", path, want);
+    if (strcmp(err, full)) {
+        print_error("got  '%s'\nwant '%s'\n", err, full);
+        fail();
+    }
+    reloc_domains_conf_dispose(&d);
+}
+
+static void test_domains_errors(void **state)
+{
+    (void)state;
+    expect_domains_error("domains = {\n  stop = \"halt\";\n};\n",
+                         "2: stop must be \"save\", \"migrate\" or "
+                         "\"shutdown\"");
+    expect_domains_error("domains = {\n  stop = \"migrate\";\n};\n",
+                         "1: domains: stop = \"migrate\" needs migrate_to");
+    expect_domains_error("domains = {\n  parallel = 0;\n};\n",
+                         "2: parallel = 0 is out of range (1 to 256)");
+    expect_domains_error("domains = {\n  paralel = 2;\n};\n",
+                         "2: unknown setting 'paralel' in domains");
+    expect_domains_error("domains = {\n  save_dir = 3;\n};\n",
+                         "2: save_dir must be a string");
+    expect_domains_error("domains = 5;\n",
+                         "1: domains must be a group { ... }");
+}
+
+static void test_domains_example(void **state)
+{
+    struct reloc_domains_conf d;
+    char err[XT_ERRLEN];
+
+    (void)state;
+    if (access("examples/xltool.conf", R_OK))
+        skip();
+    reloc_domains_conf_init(&d);
+    assert_int_equal(reloc_domains_conf_load(&d, "examples/xltool.conf",
+                                             err), 0);
+    assert_int_equal(d.stop, RELOC_STOP_MIGRATE);
+    assert_int_equal(d.parallel, 5);
+    reloc_domains_conf_dispose(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +280,9 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_example),
+        cmocka_unit_test(test_domains),
+        cmocka_unit_test(test_domains_errors),
+        cmocka_unit_test(test_domains_example),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
