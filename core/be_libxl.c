@@ -303,6 +303,7 @@ int be_lx_dominfo_fill(struct be_dominfo *out, const libxl_dominfo *in,
     out->vcpu_max = in->vcpu_max_id + 1;
     out->cpu_time_ns = in->cpu_time;
     out->start_time = start_time;
+    out->cpupool = in->cpupool;
     return 0;
 }
 
@@ -662,6 +663,18 @@ static const struct be_ops lx_ops = {
     .dump_core = lx_dump_core,
     .save_flags = XL_MANDATORY_FLAG_STREAMv2,
     .config_from_json = lx_config_from_json,
+    .pool_list = be_lx_pool_list,
+    .pool_create = be_lx_pool_create,
+    .pool_destroy = be_lx_pool_destroy,
+    .pool_rename = be_lx_pool_rename,
+    .pool_cpus = be_lx_pool_cpus,
+    .pool_move = be_lx_pool_move,
+    .sched_get = be_lx_sched_get,
+    .sched_set = be_lx_sched_set,
+    .credit_get = be_lx_credit_get,
+    .credit_set = be_lx_credit_set,
+    .credit2_get = be_lx_credit2_get,
+    .credit2_set = be_lx_credit2_set,
 };
 
 int be_libxl_open(struct be **be_r, char *err)

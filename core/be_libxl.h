@@ -125,4 +125,30 @@ int be_lx_nic_remove(struct be *be, uint32_t domid, libxl_device_nic *nic,
 int be_lx_nic_list(struct be *be, uint32_t domid, struct be_devinfo **list_r,
                 int *n_r, char *err);
 
+/* Scheduling and cpupools (be_libxl_sched.c). */
+int be_lx_pool_list(struct be *be, libxl_cpupoolinfo **list_r, int *n_r,
+                    char *err);
+int be_lx_pool_create(struct be *be, const char *name, libxl_scheduler sched,
+                      const libxl_bitmap *cpus, uint32_t *poolid_r,
+                      char *err);
+int be_lx_pool_destroy(struct be *be, uint32_t poolid, char *err);
+int be_lx_pool_rename(struct be *be, uint32_t poolid, const char *name,
+                      char *err);
+int be_lx_pool_cpus(struct be *be, uint32_t poolid, const libxl_bitmap *cpus,
+                    int add, char *err);
+int be_lx_pool_move(struct be *be, uint32_t poolid, uint32_t domid,
+                    char *err);
+int be_lx_sched_get(struct be *be, uint32_t domid,
+                    libxl_domain_sched_params *p, char *err);
+int be_lx_sched_set(struct be *be, uint32_t domid,
+                    const libxl_domain_sched_params *p, char *err);
+int be_lx_credit_get(struct be *be, uint32_t poolid,
+                     libxl_sched_credit_params *p, char *err);
+int be_lx_credit_set(struct be *be, uint32_t poolid,
+                     const libxl_sched_credit_params *p, char *err);
+int be_lx_credit2_get(struct be *be, uint32_t poolid,
+                      libxl_sched_credit2_params *p, char *err);
+int be_lx_credit2_set(struct be *be, uint32_t poolid,
+                      const libxl_sched_credit2_params *p, char *err);
+
 #endif

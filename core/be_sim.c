@@ -105,6 +105,7 @@ static void dominfo_of(const struct sim_dom *d, struct be_dominfo *di)
     di->vcpu_online = d->vcpus_online;
     di->vcpu_max = d->vcpus_max;
     di->start_time = d->start_time;
+    di->cpupool = d->pool;
     if (alive)
         di->cpu_time_ns = p.cpu_ns;
     else
@@ -787,6 +788,18 @@ static const struct be_ops sim_ops = {
     .save_flags = XT_MANDATORY_FLAG_SIMSTREAM,
     .caps = BE_CAP_SHARED_DISKS,
     .get_extra = sim_get_extra,
+    .pool_list = sim_pool_list,
+    .pool_create = sim_pool_create,
+    .pool_destroy = sim_pool_destroy,
+    .pool_rename = sim_pool_rename,
+    .pool_cpus = sim_pool_cpus,
+    .pool_move = sim_pool_move,
+    .sched_get = sim_sched_get,
+    .sched_set = sim_sched_set,
+    .credit_get = sim_credit_get,
+    .credit_set = sim_credit_set,
+    .credit2_get = sim_credit2_get,
+    .credit2_set = sim_credit2_set,
 };
 
 int be_sim_open(struct be **be_r, char *err)

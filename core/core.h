@@ -44,6 +44,7 @@ struct be_dominfo {
     uint64_t cpu_time_ns;
     uint64_t start_time;         /* seconds since the epoch; 0 if unknown
                                   * or not read: see core_start_time */
+    uint32_t cpupool;            /* added: the cpupool it runs in */
 };
 
 struct be_vcpuinfo {
@@ -224,6 +225,40 @@ struct be_ops {
      */
     int (*config_from_json)(struct be *be, const char *json,
                             libxl_domain_config *d_config, char *err);
+
+    /*
+     * Added: scheduling and cpupools.  A pool list is freed with
+     * libxl_cpupoolinfo_list_free.  pool_cpus adds (add != 0) or removes
+     * the cpus set in cpus; it refuses, changing nothing, when one is not
+     * free (add) or not in the pool (remove); past that check libxl may
+     * move some and fail on others, as xl warns.  sched_get fills p->sched with the scheduler of the domain's
+     * pool; sched_set takes the fields of p that are not libxl's
+     * *_DEFAULT and refuses p->sched other than the pool's.
+     */
+    int (*pool_list)(struct be *be, libxl_cpupoolinfo **list_r, int *n_r,
+                     char *err);
+    int (*pool_create)(struct be *be, const char *name,
+                       libxl_scheduler sched, const libxl_bitmap *cpus,
+                       uint32_t *poolid_r, char *err);
+    int (*pool_destroy)(struct be *be, uint32_t poolid, char *err);
+    int (*pool_rename)(struct be *be, uint32_t poolid, const char *name,
+                       char *err);
+    int (*pool_cpus)(struct be *be, uint32_t poolid,
+                     const libxl_bitmap *cpus, int add, char *err);
+    int (*pool_move)(struct be *be, uint32_t poolid, uint32_t domid,
+                     char *err);
+    int (*sched_get)(struct be *be, uint32_t domid,
+                     libxl_domain_sched_params *p, char *err);
+    int (*sched_set)(struct be *be, uint32_t domid,
+                     const libxl_domain_sched_params *p, char *err);
+    int (*credit_get)(struct be *be, uint32_t poolid,
+                      libxl_sched_credit_params *p, char *err);
+    int (*credit_set)(struct be *be, uint32_t poolid,
+                      const libxl_sched_credit_params *p, char *err);
+    int (*credit2_get)(struct be *be, uint32_t poolid,
+                       libxl_sched_credit2_params *p, char *err);
+    int (*credit2_set)(struct be *be, uint32_t poolid,
+                       const libxl_sched_credit2_params *p, char *err);
 };
 
 struct be {

@@ -159,6 +159,9 @@ static int dom0_vcpus(struct be_vcpuinfo *l, unsigned int ncpus)
     if (!f)
         return -1;
     while (fgets(buf, sizeof(buf), f) && i < ncpus) {
+        /* "cpu " is the total of every cpu, not one of them. */
+        if (strncmp(buf, "cpu", 3) || buf[3] < '0' || buf[3] > '9')
+            continue;
         if (sscanf(buf, "cpu%u %llu %llu %llu %llu %llu %llu %llu", &id,
                    &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6]) != 8)
             continue;

@@ -44,4 +44,28 @@ int sim_sysrq(struct be *be, uint32_t domid, char key, char *err);
 int sim_dump_core_op(struct be *be, uint32_t domid, const char *path,
                      char *err);
 
+/* sim_sched.c: cpupools and scheduler parameters. */
+int sim_pool_list(struct be *be, libxl_cpupoolinfo **list_r, int *n_r,
+                  char *err);
+int sim_pool_create(struct be *be, const char *name, libxl_scheduler sched,
+                    const libxl_bitmap *cpus, uint32_t *poolid_r, char *err);
+int sim_pool_destroy(struct be *be, uint32_t poolid, char *err);
+int sim_pool_rename(struct be *be, uint32_t poolid, const char *name,
+                    char *err);
+int sim_pool_cpus(struct be *be, uint32_t poolid, const libxl_bitmap *cpus,
+                  int add, char *err);
+int sim_pool_move(struct be *be, uint32_t poolid, uint32_t domid, char *err);
+int sim_sched_get(struct be *be, uint32_t domid,
+                  libxl_domain_sched_params *sp, char *err);
+int sim_sched_set(struct be *be, uint32_t domid,
+                  const libxl_domain_sched_params *sp, char *err);
+int sim_credit_get(struct be *be, uint32_t poolid,
+                   libxl_sched_credit_params *cp, char *err);
+int sim_credit_set(struct be *be, uint32_t poolid,
+                   const libxl_sched_credit_params *cp, char *err);
+int sim_credit2_get(struct be *be, uint32_t poolid,
+                    libxl_sched_credit2_params *cp, char *err);
+int sim_credit2_set(struct be *be, uint32_t poolid,
+                    const libxl_sched_credit2_params *cp, char *err);
+
 #endif

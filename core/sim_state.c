@@ -117,7 +117,8 @@ static int info_field(struct sim_dom *d, const char *k, const char *v)
     F("vcpus_online", vcpus_online) F("pid", pid) F("spid", spid)
     F("pid_start", pid_start) F("spid_start", spid_start) F("life", life)
     F("reason", reason) F("paused", paused) F("suspended", suspended)
-    F("start_time", start_time)
+    F("start_time", start_time) F("pool", pool) F("weight", weight)
+    F("cap", cap)
 #undef F
     return 0;
 }
@@ -181,6 +182,9 @@ static void info_print(FILE *f, const struct sim_dom *d)
     fprintf(f, "life %d\nreason %d\npaused %d\nsuspended %d\n", d->life,
             d->reason, d->paused, d->suspended);
     fprintf(f, "start_time %" PRIu64 "\n", d->start_time);
+    if (d->pool || d->weight || d->cap)
+        fprintf(f, "pool %u\nweight %d\ncap %d\n", d->pool, d->weight,
+                d->cap);
     for (i = 0; i < SIM_MAX_VCPUS; i++)
         if (d->affinity[i])
             fprintf(f, "affinity%d %" PRIu64 "\n", i, d->affinity[i]);
@@ -225,6 +229,11 @@ int sim_info_write(const struct sim *s, const struct sim_dom *d, char *err)
     if (sim_path(s, d->domid, "info", path, sizeof(path), err))
         return -1;
     return write_atomic(path, d, NULL, err);
+}
+
+int sim_write_text(const char *path, const char *text, char *err)
+{
+    return write_atomic(path, NULL, text, err);
 }
 
 static int cmp_u32(const void *a, const void *b)

@@ -226,6 +226,72 @@ const struct cmd_spec cmd_table[] = {
      "<Domain> <File>",
      "Write the memory of <Domain> to <File>.",
      "-h                Print this help."},
+    /* Scheduling and cpupools. */
+    {"sched-credit", main_sched_credit, CMD_DRYRUN | CMD_MODIFIES,
+     "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s [-t TSLICE] [-r RATELIMIT] [-m DELAY]] [-p CPUPOOL]",
+     "Get or set the credit scheduler's parameters.",
+     "-h                Print this help.\n"
+     "-d DOMAIN, --domain=DOMAIN\n"
+     "                  The domain to show or change.\n"
+     "-w WEIGHT, --weight=WEIGHT\n"
+     "                  Its weight (1 to 65535).\n"
+     "-c CAP, --cap=CAP Its cap, in percent of one cpu (0: none).\n"
+     "-s, --schedparam  Show or change the pool's parameters.\n"
+     "-t TSLICE, --tslice_ms=TSLICE\n"
+     "                  The time slice, in milliseconds.\n"
+     "-r RLIMIT, --ratelimit_us=RLIMIT\n"
+     "                  The rate limit, in microseconds.\n"
+     "-m DELAY, --migration_delay_us=DELAY\n"
+     "                  The vcpu migration delay, in microseconds.\n"
+     "-p CPUPOOL, --cpupool=CPUPOOL\n"
+     "                  Only CPUPOOL (with -s: CPUPOOL, not Pool-0)."},
+    {"sched-credit2", main_sched_credit2, CMD_DRYRUN | CMD_MODIFIES,
+     "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s [-r RATELIMIT]] [-p CPUPOOL]",
+     "Get or set the credit2 scheduler's parameters.",
+     "-h                Print this help.\n"
+     "-d DOMAIN, --domain=DOMAIN\n"
+     "                  The domain to show or change.\n"
+     "-w WEIGHT, --weight=WEIGHT\n"
+     "                  Its weight (1 to 65535).\n"
+     "-c CAP, --cap=CAP Its cap, in percent of one cpu (0: none).\n"
+     "-s, --schedparam  Show or change the pool's parameters.\n"
+     "-r RLIMIT, --ratelimit_us=RLIMIT\n"
+     "                  The rate limit, in microseconds.\n"
+     "-p CPUPOOL, --cpupool=CPUPOOL\n"
+     "                  Only CPUPOOL (with -s: CPUPOOL, not Pool-0)."},
+    {"cpupool-create", main_cpupool_create, CMD_DRYRUN | CMD_MODIFIES,
+     "[options] [<ConfigFile>] [Variable=value ...]",
+     "Create a cpupool from a config (name, sched, cpus).",
+     "-h                Print this help.\n"
+     "-f FILE, --defconfig=FILE\n"
+     "                  Read the config from FILE.\n"
+     "-n, --dryrun      Check and print the pool, create nothing."},
+    {"cpupool-list", main_cpupool_list, 0,
+     "[-c|--cpus] [<CPU Pool>]",
+     "List the cpupools, or the named one.",
+     "-h                Print this help.\n"
+     "-c, --cpus        Print each pool's cpus instead."},
+    {"cpupool-destroy", main_cpupool_destroy, CMD_DRYRUN | CMD_MODIFIES,
+     "<CPU Pool>",
+     "Destroy a cpupool that has no domains; its cpus become free.",
+     "-h                Print this help."},
+    {"cpupool-rename", main_cpupool_rename, CMD_DRYRUN | CMD_MODIFIES,
+     "<CPU Pool> <new name>",
+     "Give a cpupool a new name.",
+     "-h                Print this help."},
+    {"cpupool-cpu-add", main_cpupool_cpu_add, CMD_DRYRUN | CMD_MODIFIES,
+     "<CPU Pool> <CPU nr>|node:<node nr>",
+     "Add free cpus (a list such as 2,4-5) to a cpupool.",
+     "-h                Print this help."},
+    {"cpupool-cpu-remove", main_cpupool_cpu_remove,
+     CMD_DRYRUN | CMD_MODIFIES,
+     "<CPU Pool> <CPU nr>|node:<node nr>",
+     "Remove cpus from a cpupool; they become free.",
+     "-h                Print this help."},
+    {"cpupool-migrate", main_cpupool_migrate, CMD_DRYRUN | CMD_MODIFIES,
+     "<Domain> <CPU Pool>",
+     "Move a domain into a cpupool.",
+     "-h                Print this help."},
     {"help", main_help, 0,
      "[COMMAND]",
      "Print the list of commands, or the help of one command.",
@@ -233,6 +299,30 @@ const struct cmd_spec cmd_table[] = {
 };
 
 const int cmd_table_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
+
+/*
+ * The families help lists the commands in, in order; a command in no
+ * family is listed under "Other commands".
+ */
+const struct cmd_family cmd_families[] = {
+    {"Domains", "create, list, console, destroy, shutdown, reboot, pause, "
+                "unpause, rename, domid, domname, uptime, save, restore, "
+                "migrate, migrate-receive, dump-core"},
+    {"Memory and vcpus", "mem-set, mem-max, vcpu-set, vcpu-list, vcpu-pin"},
+    {"Scheduling and cpupools", "sched-credit, sched-credit2, "
+                "cpupool-create, cpupool-list, cpupool-destroy, "
+                "cpupool-rename, cpupool-cpu-add, cpupool-cpu-remove, "
+                "cpupool-migrate"},
+    {"Devices", "block-attach, block-detach, block-list, network-attach, "
+                "network-detach, network-list"},
+    {"Events", "trigger, sysrq"},
+    {"Host", "info, dmesg, relocation-server, bridge, bridge attach, "
+             "bridge create, bridge delete, bridge detach, bridge list"},
+    {"Help", "help"},
+};
+
+const int cmd_families_count =
+    sizeof(cmd_families) / sizeof(cmd_families[0]);
 
 /* xm 4.4's grammar where it differs from xl's. */
 const struct cmd_xm_spec cmd_xm_table[] = {

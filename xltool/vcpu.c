@@ -186,7 +186,7 @@ out:
 }
 
 /* "all", or a list of cpus and ranges: "0-2,5". */
-static int parse_cpus(const char *s, libxl_bitmap *map, int ncpus)
+int xt_parse_cpus(const char *s, libxl_bitmap *map, int ncpus)
 {
     char *copy = strdup(s), *tok, *save = NULL, *dash;
     long a, b, i;
@@ -246,7 +246,7 @@ int main_vcpupin(int argc, char **argv)
     }
     map.size = (phys.nr_cpus + 7) / 8;
     map.map = calloc(map.size, 1);
-    if (!map.map || parse_cpus(argv[optind + 2], &map, phys.nr_cpus)) {
+    if (!map.map || xt_parse_cpus(argv[optind + 2], &map, phys.nr_cpus)) {
         xt_err("vcpu-pin: invalid cpu list '%s' (host has %d cpus)",
                argv[optind + 2], phys.nr_cpus);
         goto out;

@@ -41,6 +41,16 @@ struct cmd_xm_spec {
     const char *options;
 };
 
+/* A group of commands in help: its heading and its commands' names,
+ * separated by ", ". */
+struct cmd_family {
+    const char *title;
+    const char *names;
+};
+
+extern const struct cmd_family cmd_families[];
+extern const int cmd_families_count;
+
 extern const struct cmd_xm_spec cmd_xm_table[];
 extern const int cmd_xm_table_count;
 
@@ -53,6 +63,9 @@ extern const char *xt_progname;
 /* xl.conf's output_format is "sxp": list -l and create -n print xl's
  * S-expressions instead of JSON (xl and xltool only). */
 extern int xt_output_sxp;
+/* xl's global -N: a command that changes state checks and prints what it
+ * would do and changes nothing. */
+extern int xt_dryrun;
 
 /* The command of that exact name (subcommands such as "bridge create"
  * included). */
@@ -147,6 +160,16 @@ int main_bridge_delete(int argc, char **argv);
 int main_bridge_list(int argc, char **argv);
 int main_bridge_attach(int argc, char **argv);
 int main_bridge_detach(int argc, char **argv);
+/* Scheduling and cpupools (sched.c, cpupool.c). */
+int main_sched_credit(int argc, char **argv);
+int main_sched_credit2(int argc, char **argv);
+int main_cpupool_create(int argc, char **argv);
+int main_cpupool_list(int argc, char **argv);
+int main_cpupool_destroy(int argc, char **argv);
+int main_cpupool_rename(int argc, char **argv);
+int main_cpupool_cpu_add(int argc, char **argv);
+int main_cpupool_cpu_remove(int argc, char **argv);
+int main_cpupool_migrate(int argc, char **argv);
 
 /* Parses the config file named on the command line (found as xm did),
  * with key=value variables; prints every diagnostic.  Returns 0 when the
@@ -175,5 +198,18 @@ uint32_t xt_stream_flag(const struct be *be);
 int xt_write_header(struct be *be, uint32_t domid, int fd, const char *dest);
 int xt_read_header(struct be *be, int fd, const char *src,
                    libxl_domain_config *c);
+
+/* Host cpus as xl takes them: "all", or ranges like "0-3,6" below ncpus,
+ * set in map (allocated for ncpus by the caller). */
+int xt_parse_cpus(const char *s, libxl_bitmap *map, int ncpus);
+/* Resolves a cpupool given by name or id in the backend's pool list;
+ * prints xl's "unknown cpupool" line.  The list is the caller's to free
+ * (libxl_cpupoolinfo_list_free). */
+int xt_find_pool(struct be *be, const char *spec, libxl_cpupoolinfo **list_r,
+                 int *n_r, uint32_t *poolid_r);
+/* The backend's pools; prints the error. */
+int xt_pool_list(struct be *be, libxl_cpupoolinfo **list_r, int *n_r);
+/* A zeroed bitmap of ncpus bits; prints the error. */
+int xt_cpumap_alloc(libxl_bitmap *map, int ncpus);
 
 #endif

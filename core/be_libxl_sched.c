@@ -1,0 +1,206 @@
+/*
+ * be_libxl_sched.c - the libxl backend's scheduling and cpupool
+ * operations: libxl's own cpupool and scheduler calls, with the checks
+ * that make a refusal one clear message before the hypervisor is asked
+ * (a cpu that is not free, a cpu the pool does not have).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <libxl_utils.h>
+
+#include "be_libxl.h"
+
+int be_lx_pool_list(struct be *be, libxl_cpupoolinfo **list_r, int *n_r,
+                    char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    int n = 0;
+
+    *list_r = libxl_list_cpupool(lx->ctx, &n);
+    if (!*list_r)
+        return be_lx_fail(lx, err, INVALID_DOMID, "listing cpupools",
+                          ERROR_FAIL);
+    *n_r = n;
+    return 0;
+}
+
+/* Every cpu set in cpus is free (in no pool); names the first that is
+ * not. */
+static int cpus_free(struct be_lx *lx, const libxl_bitmap *cpus, char *err)
+{
+    libxl_bitmap freemap;
+    int i, rc = -1;
+
+    libxl_bitmap_init(&freemap);
+    if (libxl_get_freecpus(lx->ctx, &freemap)) {
+        be_lx_fail(lx, err, INVALID_DOMID, "reading the free cpus",
+                   ERROR_FAIL);
+        goto out;
+    }
+    libxl_for_each_set_bit(i, *cpus)
+        if (!libxl_bitmap_test(&freemap, i)) {
+            snprintf(err, XT_ERRLEN, "cpu %d illegal or not free", i);
+            goto out;
+        }
+    rc = 0;
+out:
+    libxl_bitmap_dispose(&freemap);
+    return rc;
+}
+
+int be_lx_pool_create(struct be *be, const char *name, libxl_scheduler sched,
+                      const libxl_bitmap *cpus, uint32_t *poolid_r,
+                      char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    libxl_uuid uuid;
+    uint32_t poolid = LIBXL_CPUPOOL_POOLID_ANY;
+    int rc;
+
+    if (!libxl_name_to_cpupoolid(lx->ctx, name, &poolid)) {
+        snprintf(err, XT_ERRLEN, "Pool name \"%s\" already exists", name);
+        return -1;
+    }
+    if (cpus_free(lx, cpus, err))
+        return -1;
+    libxl_uuid_generate(&uuid);
+    poolid = LIBXL_CPUPOOL_POOLID_ANY;
+    rc = libxl_cpupool_create(lx->ctx, name, sched, *cpus, &uuid, &poolid);
+    if (rc)
+        return be_lx_fail(lx, err, INVALID_DOMID, "creating the cpupool",
+                          rc);
+    *poolid_r = poolid;
+    return 0;
+}
+
+int be_lx_pool_destroy(struct be *be, uint32_t poolid, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    int rc = libxl_cpupool_destroy(lx->ctx, poolid);
+
+    return rc ? be_lx_fail(lx, err, INVALID_DOMID, "destroying the cpupool",
+                           rc) : 0;
+}
+
+int be_lx_pool_rename(struct be *be, uint32_t poolid, const char *name,
+                      char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    int rc = libxl_cpupool_rename(lx->ctx, name, poolid);
+
+    return rc ? be_lx_fail(lx, err, INVALID_DOMID, "renaming the cpupool",
+                           rc) : 0;
+}
+
+/* Every cpu set in cpus belongs to the pool. */
+static int cpus_in_pool(struct be_lx *lx, uint32_t poolid,
+                        const libxl_bitmap *cpus, char *err)
+{
+    libxl_cpupoolinfo info;
+    int i, rc = -1;
+
+    libxl_cpupoolinfo_init(&info);
+    if (libxl_cpupool_info(lx->ctx, &info, poolid)) {
+        be_lx_fail(lx, err, INVALID_DOMID, "reading the cpupool",
+                   ERROR_FAIL);
+        goto out;
+    }
+    libxl_for_each_set_bit(i, *cpus)
+        if (!libxl_bitmap_test(&info.cpumap, i)) {
+            snprintf(err, XT_ERRLEN, "cpu %d is not in cpupool %s", i,
+                     info.pool_name);
+            goto out;
+        }
+    rc = 0;
+out:
+    libxl_cpupoolinfo_dispose(&info);
+    return rc;
+}
+
+int be_lx_pool_cpus(struct be *be, uint32_t poolid, const libxl_bitmap *cpus,
+                    int add, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    int rc;
+
+    if (add ? cpus_free(lx, cpus, err) : cpus_in_pool(lx, poolid, cpus, err))
+        return -1;
+    if (add)
+        rc = libxl_cpupool_cpuadd_cpumap(lx->ctx, poolid, cpus);
+    else
+        rc = libxl_cpupool_cpuremove_cpumap(lx->ctx, poolid, cpus);
+    return rc ? be_lx_fail(lx, err, INVALID_DOMID,
+                           add ? "adding cpus" : "removing cpus", rc) : 0;
+}
+
+int be_lx_pool_move(struct be *be, uint32_t poolid, uint32_t domid,
+                    char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    int rc = libxl_cpupool_movedomain(lx->ctx, poolid, domid);
+
+    return rc ? be_lx_fail(lx, err, domid, "moving to the cpupool", rc) : 0;
+}
+
+int be_lx_sched_get(struct be *be, uint32_t domid,
+                    libxl_domain_sched_params *p, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    int rc = libxl_domain_sched_params_get(lx->ctx, domid, p);
+
+    return rc ? be_lx_fail(lx, err, domid, "reading the scheduler "
+                           "parameters", rc) : 0;
+}
+
+int be_lx_sched_set(struct be *be, uint32_t domid,
+                    const libxl_domain_sched_params *p, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    int rc = libxl_domain_sched_params_set(lx->ctx, domid, p);
+
+    return rc ? be_lx_fail(lx, err, domid, "setting the scheduler "
+                           "parameters", rc) : 0;
+}
+
+int be_lx_credit_get(struct be *be, uint32_t poolid,
+                     libxl_sched_credit_params *p, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    int rc = libxl_sched_credit_params_get(lx->ctx, poolid, p);
+
+    return rc ? be_lx_fail(lx, err, INVALID_DOMID, "reading the credit "
+                           "scheduler's parameters", rc) : 0;
+}
+
+int be_lx_credit_set(struct be *be, uint32_t poolid,
+                     const libxl_sched_credit_params *p, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    libxl_sched_credit_params copy = *p;
+    int rc = libxl_sched_credit_params_set(lx->ctx, poolid, &copy);
+
+    return rc ? be_lx_fail(lx, err, INVALID_DOMID, "setting the credit "
+                           "scheduler's parameters", rc) : 0;
+}
+
+int be_lx_credit2_get(struct be *be, uint32_t poolid,
+                      libxl_sched_credit2_params *p, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    int rc = libxl_sched_credit2_params_get(lx->ctx, poolid, p);
+
+    return rc ? be_lx_fail(lx, err, INVALID_DOMID, "reading the credit2 "
+                           "scheduler's parameters", rc) : 0;
+}
+
+int be_lx_credit2_set(struct be *be, uint32_t poolid,
+                      const libxl_sched_credit2_params *p, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    libxl_sched_credit2_params copy = *p;
+    int rc = libxl_sched_credit2_params_set(lx->ctx, poolid, &copy);
+
+    return rc ? be_lx_fail(lx, err, INVALID_DOMID, "setting the credit2 "
+                           "scheduler's parameters", rc) : 0;
+}
