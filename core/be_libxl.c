@@ -304,6 +304,12 @@ int be_lx_dominfo_fill(struct be_dominfo *out, const libxl_dominfo *in,
     out->cpu_time_ns = in->cpu_time;
     out->start_time = start_time;
     out->cpupool = in->cpupool;
+    out->outstanding_memkb = in->outstanding_memkb;
+    if (in->ssid_label && !(out->ssid_label = strdup(in->ssid_label))) {
+        free(out->name);
+        out->name = NULL;
+        return -1;
+    }
     return 0;
 }
 
@@ -675,6 +681,7 @@ static const struct be_ops lx_ops = {
     .credit_set = be_lx_credit_set,
     .credit2_get = be_lx_credit2_get,
     .credit2_set = be_lx_credit2_set,
+    .node_affinity = be_lx_node_affinity,
 };
 
 int be_libxl_open(struct be **be_r, char *err)

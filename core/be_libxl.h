@@ -150,5 +150,7 @@ int be_lx_credit2_get(struct be *be, uint32_t poolid,
                       libxl_sched_credit2_params *p, char *err);
 int be_lx_credit2_set(struct be *be, uint32_t poolid,
                       const libxl_sched_credit2_params *p, char *err);
+int be_lx_node_affinity(struct be *be, uint32_t domid, libxl_bitmap *nodemap,
+                        char *err);
 
 #endif

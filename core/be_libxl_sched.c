@@ -204,3 +204,17 @@ int be_lx_credit2_set(struct be *be, uint32_t poolid,
     return rc ? be_lx_fail(lx, err, INVALID_DOMID, "setting the credit2 "
                            "scheduler's parameters", rc) : 0;
 }
+
+int be_lx_node_affinity(struct be *be, uint32_t domid, libxl_bitmap *nodemap,
+                        char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    int rc;
+
+    libxl_bitmap_init(nodemap);
+    rc = libxl_node_bitmap_alloc(lx->ctx, nodemap, 0);
+    if (!rc)
+        rc = libxl_domain_get_nodeaffinity(lx->ctx, domid, nodemap);
+    return rc ? be_lx_fail(lx, err, domid, "reading the node affinity", rc)
+              : 0;
+}

@@ -800,6 +800,7 @@ static const struct be_ops sim_ops = {
     .credit_set = sim_credit_set,
     .credit2_get = sim_credit2_get,
     .credit2_set = sim_credit2_set,
+    .node_affinity = sim_node_affinity,
 };
 
 int be_sim_open(struct be **be_r, char *err)

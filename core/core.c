@@ -108,8 +108,10 @@ void core_dominfo_list_free(struct be_dominfo *list, int n)
 {
     int i;
 
-    for (i = 0; list && i < n; i++)
+    for (i = 0; list && i < n; i++) {
         free(list[i].name);
+        free(list[i].ssid_label);
+    }
     free(list);
 }
 

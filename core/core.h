@@ -45,6 +45,8 @@ struct be_dominfo {
     uint64_t start_time;         /* seconds since the epoch; 0 if unknown
                                   * or not read: see core_start_time */
     uint32_t cpupool;            /* added: the cpupool it runs in */
+    uint64_t outstanding_memkb;  /* added: claimed, not yet allocated */
+    char *ssid_label;            /* added: XSM label, NULL without one */
 };
 
 struct be_vcpuinfo {
@@ -259,6 +261,10 @@ struct be_ops {
                        libxl_sched_credit2_params *p, char *err);
     int (*credit2_set)(struct be *be, uint32_t poolid,
                        const libxl_sched_credit2_params *p, char *err);
+    /* Added: the NUMA nodes the domain's memory prefers, into nodemap
+     * (allocated here, for every node of the host). */
+    int (*node_affinity)(struct be *be, uint32_t domid,
+                         libxl_bitmap *nodemap, char *err);
 };
 
 struct be {

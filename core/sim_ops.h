@@ -67,5 +67,7 @@ int sim_credit2_get(struct be *be, uint32_t poolid,
                     libxl_sched_credit2_params *cp, char *err);
 int sim_credit2_set(struct be *be, uint32_t poolid,
                     const libxl_sched_credit2_params *cp, char *err);
+int sim_node_affinity(struct be *be, uint32_t domid, libxl_bitmap *nodemap,
+                      char *err);
 
 #endif

@@ -677,3 +677,20 @@ out:
     sim_unlock(lk);
     return rc;
 }
+
+/* The simulated host is one NUMA node: every domain's memory is on it. */
+int sim_node_affinity(struct be *be, uint32_t domid, libxl_bitmap *nodemap,
+                      char *err)
+{
+    struct sim_dom d;
+
+    if (domid && sim_info_read((struct sim *)be, domid, &d, err))
+        return -1;
+    libxl_bitmap_init(nodemap);
+    nodemap->size = 1;
+    nodemap->map = calloc(1, 1);
+    if (!nodemap->map)
+        return sim_err(err, "out of memory"), -1;
+    libxl_bitmap_set(nodemap, 0);
+    return 0;
+}

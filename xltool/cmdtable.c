@@ -98,6 +98,9 @@ const struct cmd_spec cmd_table[] = {
      "-l, --long        The domain configs as xl's JSON (or as xl's\n"
      "                  S-expressions when xl.conf sets output_format=\"sxp\").\n"
      "-v, --verbose     Add the UUID and shutdown reason columns.\n"
+     "-Z, --context     Add the security label column.\n"
+     "-c, --cpupool     Add the cpupool column.\n"
+     "-n, --numa        Add the NUMA node affinity column.\n"
      "--state=STATE     Only the domains in STATE: running, blocked, paused,\n"
      "                  shutdown, crashed or dying."},
     {"console", main_console, 0,
@@ -292,6 +295,15 @@ const struct cmd_spec cmd_table[] = {
      "<Domain> <CPU Pool>",
      "Move a domain into a cpupool.",
      "-h                Print this help."},
+    /* Host and monitoring. */
+    {"claims", main_claims, 0,
+     "[-h]",
+     "List the memory each domain has claimed and not yet been given.",
+     "-h                Print this help."},
+    {"vm-list", main_vm_list, 0,
+     "[-h]",
+     "List the guests (every domain but Domain-0) by UUID.",
+     "-h                Print this help."},
     {"help", main_help, 0,
      "[COMMAND]",
      "Print the list of commands, or the help of one command.",
@@ -316,7 +328,7 @@ const struct cmd_family cmd_families[] = {
     {"Devices", "block-attach, block-detach, block-list, network-attach, "
                 "network-detach, network-list"},
     {"Events", "trigger, sysrq"},
-    {"Host", "info, dmesg, relocation-server, bridge, bridge attach, "
+    {"Host", "info, dmesg, claims, vm-list, relocation-server, bridge, bridge attach, "
              "bridge create, bridge delete, bridge detach, bridge list"},
     {"Help", "help"},
 };

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include <libxl_utils.h>
+
 #include "xltool.h"
 
 static const char *info_key;   /* print only this key's value */
@@ -57,7 +59,35 @@ static void host_lines(const libxl_physinfo *p)
     line("virt_caps", "%s", caps[0] ? caps + 1 : "");
 }
 
-static void mem_lines(const libxl_physinfo *p, const libxl_version_info *v)
+/* What the pools say: the scheduler Xen booted with (Pool-0's) and the
+ * cpus in no pool. */
+struct pool_facts {
+    const char *sched;
+    int free_cpus;
+};
+
+static void pool_facts(struct be *be, int nr_cpus, struct pool_facts *f)
+{
+    libxl_cpupoolinfo *pools = NULL;
+    char err[XT_ERRLEN];
+    int n = 0, i, c, used = 0;
+
+    f->sched = "credit2";
+    f->free_cpus = nr_cpus;
+    if (be->ops->pool_list(be, &pools, &n, err))
+        return;
+    for (i = 0; i < n; i++) {
+        if (pools[i].poolid == 0)
+            f->sched = libxl_scheduler_to_string(pools[i].sched);
+        libxl_for_each_set_bit(c, pools[i].cpumap)
+            used++;
+    }
+    f->free_cpus = used < nr_cpus ? nr_cpus - used : 0;
+    libxl_cpupoolinfo_list_free(pools, n);
+}
+
+static void mem_lines(const libxl_physinfo *p, const libxl_version_info *v,
+                      const struct pool_facts *f)
 {
     uint64_t per_mb = (1 << 20) / (v->pagesize ? v->pagesize : 4096);
 
@@ -67,10 +97,11 @@ static void mem_lines(const libxl_physinfo *p, const libxl_version_info *v)
     line("sharing_freed_memory", "%" PRIu64, p->sharing_freed_pages / per_mb);
     line("sharing_used_memory", "%" PRIu64, p->sharing_used_frames / per_mb);
     line("outstanding_claims", "%" PRIu64, p->outstanding_pages / per_mb);
-    line("free_cpus", "%d", p->nr_cpus);
+    line("free_cpus", "%d", f->free_cpus);
 }
 
-static void xen_lines(const libxl_version_info *v)
+static void xen_lines(const libxl_version_info *v,
+                      const struct pool_facts *f)
 {
 #define S(x) ((x) ? (x) : "")
     line("xen_major", "%d", v->xen_version_major);
@@ -79,7 +110,7 @@ static void xen_lines(const libxl_version_info *v)
     line("xen_version", "%d.%d%s", v->xen_version_major,
          v->xen_version_minor, S(v->xen_version_extra));
     line("xen_caps", "%s", S(v->capabilities));
-    line("xen_scheduler", "%s", "credit2");
+    line("xen_scheduler", "%s", f->sched);
     line("xen_pagesize", "%u", v->pagesize);
     line("platform_params", "virt_start=0x%" PRIx64, v->virt_start);
     line("xen_changeset", "%s", S(v->changeset));
@@ -97,6 +128,7 @@ int main_info(int argc, char **argv)
 {
     libxl_physinfo phys;
     libxl_version_info ver;
+    struct pool_facts facts;
     char err[XT_ERRLEN];
     struct be *be = NULL;
     int opt, rc = EXIT_FAIL;
@@ -115,9 +147,10 @@ int main_info(int argc, char **argv)
         xt_err("info: %s", err);
         goto out;
     }
+    pool_facts(be, phys.nr_cpus, &facts);
     host_lines(&phys);
-    mem_lines(&phys, &ver);
-    xen_lines(&ver);
+    mem_lines(&phys, &ver, &facts);
+    xen_lines(&ver, &facts);
     rc = EXIT_OK;
 out:
     libxl_physinfo_dispose(&phys);

@@ -10,7 +10,7 @@
 #include "xltool.h"
 
 /* "all", or ranges like "0-3,6". */
-static void print_cpumap(const libxl_bitmap *map, int ncpus)
+void xt_print_bitmap(const libxl_bitmap *map, int ncpus)
 {
     int i, first = 1, start = -1, all = 1;
 
@@ -46,7 +46,7 @@ static void print_cpumap_xm(const libxl_bitmap *map, int ncpus)
     if (all)
         fputs("any cpu", stdout);
     else
-        print_cpumap(map, ncpus);
+        xt_print_bitmap(map, ncpus);
 }
 
 static void row_xl(const struct be_dominfo *d, const struct be_vcpuinfo *v,
@@ -59,7 +59,7 @@ static void row_xl(const struct be_dominfo *d, const struct be_vcpuinfo *v,
         printf("%5u %3c%c- ", v->cpu, v->running ? 'r' : '-',
                v->blocked ? 'b' : '-');
     printf("%9.1f  ", (float)v->cpu_time_ns / 1e9);
-    print_cpumap(&v->cpumap, ncpus);
+    xt_print_bitmap(&v->cpumap, ncpus);
     printf(" / all\n");
 }
 

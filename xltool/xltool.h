@@ -170,6 +170,9 @@ int main_cpupool_rename(int argc, char **argv);
 int main_cpupool_cpu_add(int argc, char **argv);
 int main_cpupool_cpu_remove(int argc, char **argv);
 int main_cpupool_migrate(int argc, char **argv);
+/* Host and monitoring (list.c). */
+int main_claims(int argc, char **argv);
+int main_vm_list(int argc, char **argv);
 
 /* Parses the config file named on the command line (found as xm did),
  * with key=value variables; prints every diagnostic.  Returns 0 when the
@@ -209,6 +212,9 @@ int xt_find_pool(struct be *be, const char *spec, libxl_cpupoolinfo **list_r,
                  int *n_r, uint32_t *poolid_r);
 /* The backend's pools; prints the error. */
 int xt_pool_list(struct be *be, libxl_cpupoolinfo **list_r, int *n_r);
+/* The first n bits of map as xl prints cpus and nodes: "all", "none" or
+ * ranges like "0-3,6". */
+void xt_print_bitmap(const libxl_bitmap *map, int n);
 /* A zeroed bitmap of ncpus bits; prints the error. */
 int xt_cpumap_alloc(libxl_bitmap *map, int ncpus);
 

@@ -39,6 +39,7 @@ $dom0" ] || fail "sched-credit2: $(x sched-credit2)"
 unchanged x cpupool-create name=\"p1\" sched=\"credit\" cpus=\"$last\"
 grep -q "cpu $last illegal or not free" err || fail "busy cpu: $(cat err)"
 x cpupool-cpu-remove Pool-0 "$last" || fail "cpu-remove"
+[ "$(x info free_cpus)" = 1 ] || fail "info free_cpus: $(x info free_cpus)"
 cat >p1.cfg <<CFG
 name = "p1"
 sched = "credit"
