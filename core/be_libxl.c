@@ -588,7 +588,7 @@ out:
 }
 
 static int lx_trigger(struct be *be, uint32_t domid, enum be_trigger t,
-                      char *err)
+                      int vcpu, char *err)
 {
     struct be_lx *lx = be_lx_of(be);
     libxl_trigger trig;
@@ -598,12 +598,15 @@ static int lx_trigger(struct be *be, uint32_t domid, enum be_trigger t,
     case BE_TRIGGER_POWER: trig = LIBXL_TRIGGER_POWER; break;
     case BE_TRIGGER_RESET: trig = LIBXL_TRIGGER_RESET; break;
     case BE_TRIGGER_NMI: trig = LIBXL_TRIGGER_NMI; break;
+    case BE_TRIGGER_INIT: trig = LIBXL_TRIGGER_INIT; break;
+    case BE_TRIGGER_SLEEP: trig = LIBXL_TRIGGER_SLEEP; break;
+    case BE_TRIGGER_S3RESUME: trig = LIBXL_TRIGGER_S3RESUME; break;
     default:
         snprintf(err, XT_ERRLEN, "domain %u: unknown trigger %d", domid,
                  (int)t);
         return -1;
     }
-    rc = libxl_send_trigger(lx->ctx, domid, trig, 0, NULL);
+    rc = libxl_send_trigger(lx->ctx, domid, trig, vcpu, NULL);
     return rc ? be_lx_fail(lx, err, domid, "trigger", rc) : 0;
 }
 

@@ -78,6 +78,10 @@ enum be_trigger {
     BE_TRIGGER_POWER,
     BE_TRIGGER_RESET,
     BE_TRIGGER_NMI,
+    /* Added: INIT to a vcpu, the sleep button, the wake from S3 (HVM). */
+    BE_TRIGGER_INIT,
+    BE_TRIGGER_SLEEP,
+    BE_TRIGGER_S3RESUME,
 };
 
 enum be_console_kind {
@@ -190,8 +194,9 @@ struct be_ops {
                      libxl_version_info *ver, char *err);
     /* The hypervisor's message buffer; malloc'd text in *buf_r. */
     int (*dmesg)(struct be *be, int clear, char **buf_r, char *err);
+    /* vcpu: the vcpu an NMI or INIT goes to (0 for the others). */
     int (*trigger)(struct be *be, uint32_t domid, enum be_trigger t,
-                   char *err);
+                   int vcpu, char *err);
     int (*sysrq)(struct be *be, uint32_t domid, char key, char *err);
     int (*dump_core)(struct be *be, uint32_t domid, const char *path,
                      char *err);

@@ -691,16 +691,34 @@ out:
     return rc;
 }
 
-int sim_trigger(struct be *be, uint32_t domid, enum be_trigger t, char *err)
+/* As Xen takes them: a vcpu the domain has; INIT, the sleep button and
+ * the wake from S3 only for an HVM guest (they are ACPI and local APIC
+ * events).  The guest acts on them (sim_guest.c). */
+int sim_trigger(struct be *be, uint32_t domid, enum be_trigger t, int vcpu,
+                char *err)
 {
+    static const char *const names[] = {
+        [BE_TRIGGER_POWER] = "power", [BE_TRIGGER_RESET] = "reset",
+        [BE_TRIGGER_NMI] = "nmi", [BE_TRIGGER_INIT] = "init",
+        [BE_TRIGGER_SLEEP] = "sleep", [BE_TRIGGER_S3RESUME] = "s3resume",
+    };
     struct sim *s = (struct sim *)be;
     struct sim_dom d;
+    char req[64];
 
+    if ((unsigned)t >= sizeof(names) / sizeof(*names) || !names[t])
+        return sim_err(err, "domain %u: unknown trigger %d", domid, (int)t),
+               -1;
     if (sim_running(s, domid, &d, err))
         return -1;
-    return sim_ctl(s, domid, t == BE_TRIGGER_POWER ? "trigger power" :
-                   t == BE_TRIGGER_RESET ? "trigger reset" : "trigger nmi",
-                   err);
+    if (vcpu < 0 || (unsigned)vcpu >= d.vcpus_max)
+        return sim_err(err, "domain %s has no vcpu %d", d.name, vcpu), -1;
+    if ((t == BE_TRIGGER_INIT || t == BE_TRIGGER_SLEEP ||
+         t == BE_TRIGGER_S3RESUME) && d.type != LIBXL_DOMAIN_TYPE_HVM)
+        return sim_err(err, "domain %s: trigger %s needs an HVM guest",
+                       d.name, names[t]), -1;
+    snprintf(req, sizeof(req), "trigger %s %d", names[t], vcpu);
+    return sim_ctl(s, domid, req, err);
 }
 
 int sim_sysrq(struct be *be, uint32_t domid, char key, char *err)

@@ -38,7 +38,7 @@ int sim_console_open(struct be *be, uint32_t domid, enum be_console_kind k,
 int sim_host_info(struct be *be, libxl_physinfo *phys,
                   libxl_version_info *ver, char *err);
 int sim_dmesg(struct be *be, int clear, char **buf_r, char *err);
-int sim_trigger(struct be *be, uint32_t domid, enum be_trigger t,
+int sim_trigger(struct be *be, uint32_t domid, enum be_trigger t, int vcpu,
                 char *err);
 int sim_sysrq(struct be *be, uint32_t domid, char key, char *err);
 int sim_dump_core_op(struct be *be, uint32_t domid, const char *path,

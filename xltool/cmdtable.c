@@ -218,8 +218,8 @@ const struct cmd_spec cmd_table[] = {
      "List the virtual nics of the domains.",
      "-h                Print this help."},
     {"trigger", main_trigger, CMD_MODIFIES,
-     "<Domain> <power|reset|nmi>",
-     "Send a power button, reset or NMI event to <Domain>.",
+     "<Domain> <nmi|reset|init|power|sleep|s3resume> [<VCPU>]",
+     "Send an NMI, reset, INIT, power or sleep button or S3 wake to <Domain>.",
      "-h                Print this help."},
     {"sysrq", main_sysrq, CMD_MODIFIES,
      "<Domain> <Letter>",
@@ -304,6 +304,20 @@ const struct cmd_spec cmd_table[] = {
      "[-h]",
      "List the guests (every domain but Domain-0) by UUID.",
      "-h                Print this help."},
+    /* Events and state. */
+    {"button-press", main_button_press, CMD_MODIFIES,
+     "<Domain> <Button>",
+     "Press the power or sleep button of <Domain> (deprecated: trigger).",
+     "-h                Print this help.\n"
+     "<Button>          power or sleep."},
+    {"reset", main_reset, CMD_MODIFIES,
+     "<Domain>",
+     "Reset <Domain> as its reset button would (xm's reset).",
+     "-h                Print this help."},
+    {"domstate", main_domstate, 0,
+     "<Domain>",
+     "Print the state of <Domain> in one word (xm's domstate).",
+     "-h                Print this help."},
     {"help", main_help, 0,
      "[COMMAND]",
      "Print the list of commands, or the help of one command.",
@@ -318,8 +332,8 @@ const int cmd_table_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
  */
 const struct cmd_family cmd_families[] = {
     {"Domains", "create, list, console, destroy, shutdown, reboot, pause, "
-                "unpause, rename, domid, domname, uptime, save, restore, "
-                "migrate, migrate-receive, dump-core"},
+                "unpause, rename, domid, domname, domstate, uptime, save, "
+                "restore, migrate, migrate-receive, dump-core"},
     {"Memory and vcpus", "mem-set, mem-max, vcpu-set, vcpu-list, vcpu-pin"},
     {"Scheduling and cpupools", "sched-credit, sched-credit2, "
                 "cpupool-create, cpupool-list, cpupool-destroy, "
@@ -327,7 +341,7 @@ const struct cmd_family cmd_families[] = {
                 "cpupool-migrate"},
     {"Devices", "block-attach, block-detach, block-list, network-attach, "
                 "network-detach, network-list"},
-    {"Events", "trigger, sysrq"},
+    {"Events", "trigger, sysrq, button-press, reset"},
     {"Host", "info, dmesg, claims, vm-list, relocation-server, bridge, bridge attach, "
              "bridge create, bridge delete, bridge detach, bridge list"},
     {"Help", "help"},

@@ -591,3 +591,51 @@ out:
     core_close(be);
     return rc;
 }
+
+/* xm domstate: one word for the domain's state, from xm's state letters
+ * in xm's order of precedence (shut down, blocked, dying, running,
+ * crashed, paused). */
+int main_domstate(int argc, char **argv)
+{
+    static const struct {
+        int letter;
+        const char *word;
+    } words[] = {
+        {3, "shutoff"}, {1, "idle"}, {5, "shutdown"}, {0, "running"},
+        {4, "crashed"}, {2, "paused"},
+    };
+    struct be_dominfo *l = NULL;
+    const struct be_dominfo *d;
+    char err[XT_ERRLEN], st[7];
+    struct be *be = NULL;
+    uint32_t domid;
+    int opt, n = 0, rc = EXIT_FAIL;
+    size_t i;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, "domstate", 1) {
+    }
+    xt_check_max_args(argc, argv, 1, "domstate");
+    be = xt_backend();
+    if (!be || xt_find_domain(be, argv[optind], &domid))
+        goto out;
+    if (be->ops->list(be, &l, &n, err)) {
+        xt_err("domstate: %s", err);
+        goto out;
+    }
+    d = core_dominfo_find(l, n, domid);
+    if (!d) {
+        xt_err("domain '%s' does not exist", argv[optind]);
+        goto out;
+    }
+    xt_state_xm(d, st);
+    for (i = 0; i < sizeof(words) / sizeof(*words); i++)
+        if (st[words[i].letter] != '-')
+            break;
+    printf("%s\n", i < sizeof(words) / sizeof(*words) ? words[i].word
+                                                       : "shutoff");
+    rc = EXIT_OK;
+out:
+    core_dominfo_list_free(l, n);
+    core_close(be);
+    return rc;
+}

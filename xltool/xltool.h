@@ -173,6 +173,10 @@ int main_cpupool_migrate(int argc, char **argv);
 /* Host and monitoring (list.c). */
 int main_claims(int argc, char **argv);
 int main_vm_list(int argc, char **argv);
+int main_domstate(int argc, char **argv);
+/* Events (domctl.c). */
+int main_button_press(int argc, char **argv);
+int main_reset(int argc, char **argv);
 
 /* Parses the config file named on the command line (found as xm did),
  * with key=value variables; prints every diagnostic.  Returns 0 when the
