@@ -685,6 +685,8 @@ static const struct be_ops lx_ops = {
     .credit2_get = be_lx_credit2_get,
     .credit2_set = be_lx_credit2_set,
     .node_affinity = be_lx_node_affinity,
+    .debug_keys = be_lx_debug_keys,
+    .set_parameters = be_lx_set_parameters,
 };
 
 int be_libxl_open(struct be **be_r, char *err)

@@ -152,5 +152,7 @@ int be_lx_credit2_set(struct be *be, uint32_t poolid,
                       const libxl_sched_credit2_params *p, char *err);
 int be_lx_node_affinity(struct be *be, uint32_t domid, libxl_bitmap *nodemap,
                         char *err);
+int be_lx_debug_keys(struct be *be, const char *keys, char *err);
+int be_lx_set_parameters(struct be *be, const char *params, char *err);
 
 #endif

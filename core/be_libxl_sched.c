@@ -1,9 +1,11 @@
 /*
- * be_libxl_sched.c - the libxl backend's scheduling and cpupool
- * operations: libxl's own cpupool and scheduler calls, with the checks
- * that make a refusal one clear message before the hypervisor is asked
- * (a cpu that is not free, a cpu the pool does not have).
+ * be_libxl_sched.c - the libxl backend's host-wide operations: cpupools
+ * and scheduler parameters, NUMA affinity, debug keys and runtime
+ * parameters, through libxl's own calls.  The cpupool operations check
+ * first what makes a refusal one clear message before the hypervisor is
+ * asked (a cpu that is not free, a cpu the pool does not have).
  */
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -216,5 +218,33 @@ int be_lx_node_affinity(struct be *be, uint32_t domid, libxl_bitmap *nodemap,
     if (!rc)
         rc = libxl_domain_get_nodeaffinity(lx->ctx, domid, nodemap);
     return rc ? be_lx_fail(lx, err, domid, "reading the node affinity", rc)
+              : 0;
+}
+
+int be_lx_debug_keys(struct be *be, const char *keys, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    char *copy = strdup(keys);
+    int rc;
+
+    if (!copy)
+        return snprintf(err, XT_ERRLEN, "out of memory"), -1;
+    rc = libxl_send_debug_keys(lx->ctx, copy);
+    free(copy);
+    return rc ? be_lx_fail(lx, err, INVALID_DOMID, "sending debug keys", rc)
+              : 0;
+}
+
+int be_lx_set_parameters(struct be *be, const char *params, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    char *copy = strdup(params);
+    int rc;
+
+    if (!copy)
+        return snprintf(err, XT_ERRLEN, "out of memory"), -1;
+    rc = libxl_set_parameters(lx->ctx, copy);
+    free(copy);
+    return rc ? be_lx_fail(lx, err, INVALID_DOMID, "setting parameters", rc)
               : 0;
 }

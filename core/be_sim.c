@@ -801,6 +801,8 @@ static const struct be_ops sim_ops = {
     .credit2_get = sim_credit2_get,
     .credit2_set = sim_credit2_set,
     .node_affinity = sim_node_affinity,
+    .debug_keys = sim_debug_keys,
+    .set_parameters = sim_set_parameters,
 };
 
 int be_sim_open(struct be **be_r, char *err)

@@ -270,6 +270,10 @@ struct be_ops {
      * (allocated here, for every node of the host). */
     int (*node_affinity)(struct be *be, uint32_t domid,
                          libxl_bitmap *nodemap, char *err);
+    /* Added: the hypervisor's debug keys, and its runtime parameters
+     * ("name=value ..."; all or none are set). */
+    int (*debug_keys)(struct be *be, const char *keys, char *err);
+    int (*set_parameters)(struct be *be, const char *params, char *err);
 };
 
 struct be {

@@ -69,5 +69,8 @@ int sim_credit2_set(struct be *be, uint32_t poolid,
                     const libxl_sched_credit2_params *cp, char *err);
 int sim_node_affinity(struct be *be, uint32_t domid, libxl_bitmap *nodemap,
                       char *err);
+/* sim_host.c */
+int sim_debug_keys(struct be *be, const char *keys, char *err);
+int sim_set_parameters(struct be *be, const char *params, char *err);
 
 #endif

@@ -355,7 +355,7 @@ int sim_pool_create(struct be *be, const char *name, libxl_scheduler sched,
     if (pools_store(s, &ps, err))
         goto out;
     *poolid_r = p->id;
-    sim_log(s, "cpupool %u (%s) created\n", p->id, p->name);
+    sim_log(s, "cpupool %u (%s) created", p->id, p->name);
     rc = 0;
 out:
     sim_unlock(lk);

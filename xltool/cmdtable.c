@@ -300,6 +300,14 @@ const struct cmd_spec cmd_table[] = {
      "[-h]",
      "List the memory each domain has claimed and not yet been given.",
      "-h                Print this help."},
+    {"debug-keys", main_debug_keys, CMD_MODIFIES,
+     "<Keys>",
+     "Send debug keys to the hypervisor (their output is in dmesg).",
+     "-h                Print this help."},
+    {"set-parameters", main_set_parameters, CMD_MODIFIES,
+     "<Params>",
+     "Set the hypervisor's runtime parameters (\"name=value ...\").",
+     "-h                Print this help."},
     {"vm-list", main_vm_list, 0,
      "[-h]",
      "List the guests (every domain but Domain-0) by UUID.",
@@ -342,7 +350,8 @@ const struct cmd_family cmd_families[] = {
     {"Devices", "block-attach, block-detach, block-list, network-attach, "
                 "network-detach, network-list"},
     {"Events", "trigger, sysrq, button-press, reset"},
-    {"Host", "info, dmesg, claims, vm-list, relocation-server, bridge, bridge attach, "
+    {"Host", "info, dmesg, claims, vm-list, debug-keys, "
+             "set-parameters, relocation-server, bridge, bridge attach, "
              "bridge create, bridge delete, bridge detach, bridge list"},
     {"Help", "help"},
 };

@@ -1,6 +1,7 @@
 /*
- * info.c - info and dmesg: facts about the host and the hypervisor, in
- * xl's "key                    : value" layout (which xm also used).
+ * info.c - info and dmesg (facts about the host and the hypervisor, in
+ * xl's "key                    : value" layout, which xm also used), and
+ * the hypervisor's debug keys and runtime parameters.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -185,6 +186,50 @@ int main_dmesg(int argc, char **argv)
     rc = EXIT_OK;
 out:
     free(buf);
+    core_close(be);
+    return rc;
+}
+
+int main_debug_keys(int argc, char **argv)
+{
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    int opt, rc = EXIT_FAIL;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, "debug-keys", 1) {
+    }
+    xt_check_max_args(argc, argv, 1, "debug-keys");
+    be = xt_backend();
+    if (!be)
+        goto out;
+    if (be->ops->debug_keys(be, argv[optind], err)) {
+        xt_err("debug-keys: %s", err);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    core_close(be);
+    return rc;
+}
+
+int main_set_parameters(int argc, char **argv)
+{
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    int opt, rc = EXIT_FAIL;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, "set-parameters", 1) {
+    }
+    xt_check_max_args(argc, argv, 1, "set-parameters");
+    be = xt_backend();
+    if (!be)
+        goto out;
+    if (be->ops->set_parameters(be, argv[optind], err)) {
+        xt_err("set-parameters: %s", err);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
     core_close(be);
     return rc;
 }

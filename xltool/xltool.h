@@ -174,6 +174,8 @@ int main_cpupool_migrate(int argc, char **argv);
 int main_claims(int argc, char **argv);
 int main_vm_list(int argc, char **argv);
 int main_domstate(int argc, char **argv);
+int main_debug_keys(int argc, char **argv);
+int main_set_parameters(int argc, char **argv);
 /* Events (domctl.c). */
 int main_button_press(int argc, char **argv);
 int main_reset(int argc, char **argv);

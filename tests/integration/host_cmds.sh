@@ -63,6 +63,21 @@ x vcpu-list Domain-0 | awk 'NR > 1 { print $3, $4 }' >vcpus
 [ "$(awk '$1 != $2 || $2 >= n' n="$n" vcpus)" = "" ] ||
     fail "Domain-0 vcpus on wrong cpus: $(cat vcpus)"
 
+# debug-keys: what each key dumps is in dmesg; unknown keys are ignored.
+x dmesg -c >/dev/null
+x debug-keys qz || fail "debug-keys"
+x dmesg >dmesg.out
+grep -q "'q' pressed -> dumping domain info" dmesg.out || fail "no q dump"
+grep -q "name=h1 " dmesg.out || fail "q dump lacks h1: $(cat dmesg.out)"
+grep -q "'z'" dmesg.out && fail "z has no handler"
+# set-parameters: each word logged, or none when one is malformed.
+x set-parameters "loglvl=all no-tsc_warn" || fail "set-parameters"
+grep -q 'parameter loglvl=all set' <(x dmesg) || fail "parameter not logged"
+x dmesg -c >/dev/null
+x set-parameters "guest_loglvl=all =bad" 2>err && fail "bad parameter taken"
+[ "$(wc -l <err)" -eq 1 ] || fail "set-parameters error: $(cat err)"
+[ -z "$(x dmesg)" ] || fail "a refused set-parameters logged: $(x dmesg)"
+
 # Global options: -N before a command that can dry-run changes nothing,
 # one that cannot is refused; -v -f -t -T are accepted; as xm they are
 # not options.

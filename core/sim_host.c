@@ -1,0 +1,121 @@
+/*
+ * sim_host.c - the simulated hypervisor's host-wide requests: debug keys
+ * (each key Xen has a handler for writes what it dumps to the message
+ * buffer; others are ignored, as Xen ignores them) and runtime
+ * parameters (checked as a whole, then logged).
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+#include "sim_ops.h"
+
+static void dump_domains(const struct sim *s)
+{
+    char err[XT_ERRLEN];
+    uint32_t *ids = NULL;
+    struct sim_dom d;
+    int n = 0, i;
+
+    sim_log(s, "General information for domain 0:");
+    sim_log(s, "    VCPUs: %u", sim_host_cpus());
+    if (sim_domids(s, &ids, &n, err))
+        return;
+    for (i = 0; i < n; i++) {
+        if (sim_info_read(s, ids[i], &d, err))
+            continue;
+        sim_log(s, "General information for domain %u:", d.domid);
+        sim_log(s, "    name=%s nr_pages=%" PRIu64 " max_pages=%" PRIu64,
+                d.name, d.target_kb / 4, d.max_kb / 4);
+        sim_log(s, "    VCPUs: %u online of %u, cpupool %u",
+                d.vcpus_online, d.vcpus_max, d.pool);
+    }
+    free(ids);
+}
+
+/* The handlers of Xen's keys that the simulated hypervisor has. */
+static int debug_key(const struct sim *s, char key)
+{
+    switch (key) {
+    case 'h':
+        sim_log(s, "'h' pressed -> showing installed handlers");
+        sim_log(s, " key 'h' (ascii '68') => show this message");
+        sim_log(s, " key 'm' (ascii '6d') => memory info");
+        sim_log(s, " key 'q' (ascii '71') => dump domain (and guest "
+                "debug) info");
+        sim_log(s, " key 'r' (ascii '72') => dump run queues");
+        return 0;
+    case 'm':
+        sim_log(s, "'m' pressed -> memory info");
+        sim_log(s, "    free memory: %" PRIu64 " KiB", sim_free_kb(s));
+        return 0;
+    case 'q':
+        sim_log(s, "'q' pressed -> dumping domain info");
+        dump_domains(s);
+        return 0;
+    case 'r':
+        sim_log(s, "'r' pressed -> dumping run queues");
+        sim_log(s, "Online Cpus: 0-%u", sim_host_cpus() - 1);
+        return 0;
+    }
+    return -1;
+}
+
+int sim_debug_keys(struct be *be, const char *keys, char *err)
+{
+    const char *k;
+
+    if (!*keys)
+        return sim_err(err, "no keys to send"), -1;
+    for (k = keys; *k; k++)
+        debug_key((struct sim *)be, *k);
+    return 0;
+}
+
+/* "name=value", "name" or "no-name", as Xen's command line takes them. */
+static int param_ok(const char *tok)
+{
+    const char *p;
+
+    if (!*tok || *tok == '=')
+        return 0;
+    for (p = tok; *p && *p != '='; p++)
+        if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+            return 0;
+    return 1;
+}
+
+int sim_set_parameters(struct be *be, const char *params, char *err)
+{
+    char *copy = strdup(params), *tok, *save = NULL;
+    int n = 0, rc = -1;
+
+    if (!copy)
+        return sim_err(err, "out of memory"), -1;
+    for (tok = strtok_r(copy, " ", &save); tok;
+         tok = strtok_r(NULL, " ", &save), n++)
+        if (!param_ok(tok)) {
+            sim_err(err, "invalid parameter '%s'", tok);
+            goto out;
+        }
+    if (!n) {
+        sim_err(err, "no parameters");
+        goto out;
+    }
+    free(copy);
+    copy = strdup(params);
+    if (!copy) {
+        sim_err(err, "out of memory");
+        goto out;
+    }
+    for (tok = strtok_r(copy, " ", &save); tok;
+         tok = strtok_r(NULL, " ", &save))
+        sim_log((struct sim *)be, "parameter %s set at run time", tok);
+    rc = 0;
+out:
+    free(copy);
+    return rc;
+}
