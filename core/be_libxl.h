@@ -111,7 +111,8 @@ int be_lx_set_vcpus(struct be *be, uint32_t domid, unsigned int count,
 int be_lx_vcpu_list(struct be *be, uint32_t domid, struct be_vcpuinfo **list_r,
                  int *n_r, char *err);
 int be_lx_vcpu_pin(struct be *be, uint32_t domid, int vcpu,
-                const libxl_bitmap *cpumap, char *err);
+                   const libxl_bitmap *hard, const libxl_bitmap *soft,
+                   unsigned int flags, char *err);
 int be_lx_disk_add(struct be *be, uint32_t domid, libxl_device_disk *disk,
                 unsigned int flags, char *err);
 int be_lx_disk_remove(struct be *be, uint32_t domid, libxl_device_disk *disk,

@@ -106,6 +106,9 @@ int be_lx_vcpu_list(struct be *be, uint32_t domid,
         list[i].cpu_time_ns = v[i].vcpu_time;
         libxl_bitmap_init(&list[i].cpumap);
         libxl_bitmap_copy_alloc(lx->ctx, &list[i].cpumap, &v[i].cpumap);
+        libxl_bitmap_init(&list[i].cpumap_soft);
+        libxl_bitmap_copy_alloc(lx->ctx, &list[i].cpumap_soft,
+                                &v[i].cpumap_soft);
     }
     libxl_vcpuinfo_list_free(v, n);
     *list_r = list;
@@ -114,21 +117,26 @@ int be_lx_vcpu_list(struct be *be, uint32_t domid,
 }
 
 int be_lx_vcpu_pin(struct be *be, uint32_t domid, int vcpu,
-                   const libxl_bitmap *cpumap, char *err)
+                   const libxl_bitmap *hard, const libxl_bitmap *soft,
+                   unsigned int flags, char *err)
 {
     struct be_lx *lx = be_lx_of(be);
     libxl_dominfo info;
     int rc;
 
     if (vcpu >= 0) {
-        rc = libxl_set_vcpuaffinity(lx->ctx, domid, vcpu, cpumap, NULL);
+        if (flags & BE_PIN_FORCE)
+            rc = libxl_set_vcpuaffinity_force(lx->ctx, domid, vcpu, hard,
+                                              soft);
+        else
+            rc = libxl_set_vcpuaffinity(lx->ctx, domid, vcpu, hard, soft);
         return rc ? be_lx_fail(lx, err, domid, "vcpu-pin", rc) : 0;
     }
     libxl_dominfo_init(&info);
     rc = libxl_domain_info(lx->ctx, &info, domid);
     if (!rc)
         rc = libxl_set_vcpuaffinity_all(lx->ctx, domid,
-                                        info.vcpu_max_id + 1, cpumap, NULL);
+                                        info.vcpu_max_id + 1, hard, soft);
     libxl_dominfo_dispose(&info);
     return rc ? be_lx_fail(lx, err, domid, "vcpu-pin", rc) : 0;
 }

@@ -138,7 +138,10 @@ void core_vcpuinfo_list_free(struct be_vcpuinfo *list, int n)
     int i;
 
     for (i = 0; list && i < n; i++)
+    {
         libxl_bitmap_dispose(&list[i].cpumap);
+        libxl_bitmap_dispose(&list[i].cpumap_soft);
+    }
     free(list);
 }
 

@@ -55,6 +55,7 @@ struct be_vcpuinfo {
     int online, blocked, running;
     uint64_t cpu_time_ns;
     libxl_bitmap cpumap;         /* hard affinity */
+    libxl_bitmap cpumap_soft;    /* added: soft affinity; size 0 = all */
 };
 
 /* What block-list and network-list print for one device. */
@@ -100,6 +101,7 @@ enum be_console_kind {
  * create does.
  */
 #define BE_RECEIVE_MIGRATING (1u << 2)
+#define BE_PIN_FORCE       (1u << 0)  /* vcpu_pin */
 /* disk_add: the disk's access is xm's "w!" (writable, may be shared). */
 #define BE_DISK_SHARED     (1u << 0)
 /*
@@ -170,8 +172,12 @@ struct be_ops {
                      char *err);
     int (*vcpu_list)(struct be *be, uint32_t domid,
                      struct be_vcpuinfo **list_r, int *n_r, char *err);
+    /* vcpu -1: every vcpu.  hard or soft NULL: that affinity is left
+     * as it is.  BE_PIN_FORCE: libxl's forced setting, which also undoes
+     * a pinning the guest's kernel asked for (one vcpu only). */
     int (*vcpu_pin)(struct be *be, uint32_t domid, int vcpu,
-                    const libxl_bitmap *cpumap, char *err);
+                    const libxl_bitmap *hard, const libxl_bitmap *soft,
+                    unsigned int flags, char *err);
 
     /* flags: BE_DISK_SHARED. */
     int (*disk_add)(struct be *be, uint32_t domid, libxl_device_disk *disk,

@@ -81,6 +81,7 @@ struct sim_dom {
      * scheduler's default (256), cap 0 is no cap. */
     uint32_t pool;
     int weight, cap;
+    uint64_t soft[SIM_MAX_VCPUS];       /* added: soft affinity; 0 = all */
 };
 
 /* The first page of guest memory: the guest's clock, never checksummed. */

@@ -204,7 +204,12 @@ int sim_vcpu_list(struct be *be, uint32_t domid, struct be_vcpuinfo **l_r,
             core_vcpuinfo_list_free(l, n);
             return sim_err(err, "out of memory"), -1;
         }
+        if (cpumap_alloc(&l[i].cpumap_soft, ncpus)) {
+            core_vcpuinfo_list_free(l, n);
+            return sim_err(err, "out of memory"), -1;
+        }
         cpumap_from_mask(&l[i].cpumap, domid ? d.affinity[i] : 0, ncpus);
+        cpumap_from_mask(&l[i].cpumap_soft, domid ? d.soft[i] : 0, ncpus);
         if (domid == 0)
             continue;
         /* The guest is one process: vcpu 0 carries its CPU time. */
@@ -221,27 +226,45 @@ int sim_vcpu_list(struct be *be, uint32_t domid, struct be_vcpuinfo **l_r,
     return 0;
 }
 
-int sim_vcpu_pin(struct be *be, uint32_t domid, int vcpu,
-                 const libxl_bitmap *map, char *err)
+/* A cpumap as the record keeps it: a mask of the first 64 cpus, 0 for
+ * every cpu; -1 when it names none the host has. */
+static int mask_of(const libxl_bitmap *map, unsigned int ncpus,
+                   uint64_t *mask_r, cpu_set_t *set)
 {
-    struct sim *s = (struct sim *)be;
-    unsigned int ncpus = sim_host_cpus(), i;
     uint64_t mask = 0;
-    cpu_set_t set;
-    struct sim_dom d;
-    int lk = -1, rc = -1, v;
+    unsigned int i;
 
-    CPU_ZERO(&set);
+    CPU_ZERO(set);
     for (i = 0; i < ncpus && i < 64; i++)
         if (libxl_bitmap_test(map, i)) {
             mask |= 1ull << i;
-            CPU_SET(i, &set);
+            CPU_SET(i, set);
         }
     if (!mask)
+        return -1;
+    *mask_r = mask == (ncpus >= 64 ? ~0ull : (1ull << ncpus) - 1) ? 0 : mask;
+    return 0;
+}
+
+/* The guest is one process: its affinity is vcpu 0's hard affinity.
+ * Soft affinity is a preference the scheduler keeps: recorded, shown. */
+int sim_vcpu_pin(struct be *be, uint32_t domid, int vcpu,
+                 const libxl_bitmap *hard, const libxl_bitmap *soft,
+                 unsigned int flags, char *err)
+{
+    struct sim *s = (struct sim *)be;
+    unsigned int ncpus = sim_host_cpus();
+    uint64_t hmask = 0, smask = 0;
+    cpu_set_t set, sset;
+    struct sim_dom d;
+    int lk = -1, rc = -1, v;
+
+    if ((hard && mask_of(hard, ncpus, &hmask, &set)) ||
+        (soft && mask_of(soft, ncpus, &smask, &sset)))
         return sim_err(err, "no usable cpu in the affinity "
                         "(host has %u)", ncpus), -1;
-    if (mask == (ncpus >= 64 ? ~0ull : (1ull << ncpus) - 1))
-        mask = 0;
+    if ((flags & BE_PIN_FORCE) && vcpu < 0)
+        return sim_err(err, "a forced pinning is for one vcpu"), -1;
     if (sim_lock(s, &lk, err))
         return -1;
     if (sim_running(s, domid, &d, err))
@@ -250,10 +273,16 @@ int sim_vcpu_pin(struct be *be, uint32_t domid, int vcpu,
         sim_err(err, "domain %s has no vcpu %d", d.name, vcpu);
         goto out;
     }
-    for (v = 0; v < (int)d.vcpus_max; v++)
-        if (vcpu < 0 || v == vcpu)
-            d.affinity[v] = mask;
-    if ((vcpu <= 0) && sched_setaffinity(d.pid, sizeof(set), &set) < 0) {
+    for (v = 0; v < (int)d.vcpus_max; v++) {
+        if (vcpu >= 0 && v != vcpu)
+            continue;
+        if (hard)
+            d.affinity[v] = hmask;
+        if (soft)
+            d.soft[v] = smask;
+    }
+    if (hard && vcpu <= 0 &&
+        sched_setaffinity(d.pid, sizeof(set), &set) < 0) {
         sim_err(err, "domain %s: %s", d.name, strerror(errno));
         goto out;
     }

@@ -20,7 +20,8 @@ int sim_set_vcpus(struct be *be, uint32_t domid, unsigned int n, char *err);
 int sim_vcpu_list(struct be *be, uint32_t domid, struct be_vcpuinfo **l_r,
                   int *n_r, char *err);
 int sim_vcpu_pin(struct be *be, uint32_t domid, int vcpu,
-                 const libxl_bitmap *map, char *err);
+                 const libxl_bitmap *hard, const libxl_bitmap *soft,
+                 unsigned int flags, char *err);
 int sim_disk_add(struct be *be, uint32_t domid, libxl_device_disk *disk,
                  unsigned int flags, char *err);
 int sim_disk_remove(struct be *be, uint32_t domid, libxl_device_disk *disk,

@@ -102,11 +102,13 @@ static int info_field(struct sim_dom *d, const char *k, const char *v)
     if (!strcmp(k, "uuid"))
         return snprintf(d->uuid, sizeof(d->uuid), "%s", v) >=
                (int)sizeof(d->uuid) ? -1 : 0;
-    if (!strncmp(k, "affinity", 8)) {
+    if (!strncmp(k, "affinity", 8) || !strncmp(k, "soft", 4)) {
+        int hard = k[0] == 'a';
         uint64_t i;
-        if (parse_u64(k + 8, &i) || i >= SIM_MAX_VCPUS || !isnum)
+        if (parse_u64(k + (hard ? 8 : 4), &i) || i >= SIM_MAX_VCPUS ||
+            !isnum)
             return -1;
-        d->affinity[i] = n;
+        (hard ? d->affinity : d->soft)[i] = n;
         return 0;
     }
     if (!isnum)
@@ -186,8 +188,12 @@ static void info_print(FILE *f, const struct sim_dom *d)
         fprintf(f, "pool %u\nweight %d\ncap %d\n", d->pool, d->weight,
                 d->cap);
     for (i = 0; i < SIM_MAX_VCPUS; i++)
+    {
         if (d->affinity[i])
             fprintf(f, "affinity%d %" PRIu64 "\n", i, d->affinity[i]);
+        if (d->soft[i])
+            fprintf(f, "soft%d %" PRIu64 "\n", i, d->soft[i]);
+    }
 }
 
 /* Writes data to path through a temporary file and rename(2). */

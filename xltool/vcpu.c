@@ -60,7 +60,12 @@ static void row_xl(const struct be_dominfo *d, const struct be_vcpuinfo *v,
                v->blocked ? 'b' : '-');
     printf("%9.1f  ", (float)v->cpu_time_ns / 1e9);
     xt_print_bitmap(&v->cpumap, ncpus);
-    printf(" / all\n");
+    printf(" / ");
+    if (v->cpumap_soft.size)
+        xt_print_bitmap(&v->cpumap_soft, ncpus);
+    else
+        printf("all");
+    printf("\n");
 }
 
 static void row_xm(const struct be_dominfo *d, const struct be_vcpuinfo *v,
@@ -157,15 +162,48 @@ out:
     return rc;
 }
 
+/* xl refuses to give a domain more vcpus than the host has cpus, unless
+ * asked to (-i), when it would also have more than it has online. */
+static int overcommits(struct be *be, uint32_t domid, long count)
+{
+    struct be_dominfo *l = NULL;
+    const struct be_dominfo *d;
+    libxl_physinfo phys;
+    char err[XT_ERRLEN];
+    int n = 0, rc = 1;
+
+    libxl_physinfo_init(&phys);
+    if (be->ops->host_info(be, &phys, NULL, err) ||
+        be->ops->list(be, &l, &n, err)) {
+        xt_err("vcpu-set: %s", err);
+        goto out;
+    }
+    d = core_dominfo_find(l, n, domid);
+    rc = d && count > (long)d->vcpu_online && count > (long)phys.nr_cpus;
+    if (rc)
+        xt_err("vcpu-set: %ld vcpus are more than the host's %u cpus; -i "
+               "(--ignore-host) to set them anyway", count, phys.nr_cpus);
+out:
+    core_dominfo_list_free(l, n);
+    libxl_physinfo_dispose(&phys);
+    return rc;
+}
+
 int main_vcpuset(int argc, char **argv)
 {
+    static const struct option longopts[] = {
+        {"ignore-host", no_argument, NULL, 'i'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
     char err[XT_ERRLEN];
     struct be *be = NULL;
     uint32_t domid;
     long count;
-    int opt, rc = EXIT_FAIL;
+    int opt, check_host = 1, rc = EXIT_FAIL;
 
-    SWITCH_FOREACH_OPT(opt, "", NULL, "vcpu-set", 2) {
+    SWITCH_FOREACH_OPT(opt, "i", longopts, "vcpu-set", 2) {
+    case 'i': check_host = 0; break;
     }
     xt_check_max_args(argc, argv, 2, "vcpu-set");
     if (xt_parse_long(argv[optind + 1], 1, 4096, &count)) {
@@ -174,6 +212,8 @@ int main_vcpuset(int argc, char **argv)
     }
     be = xt_backend();
     if (!be || xt_find_domain(be, argv[optind], &domid))
+        goto out;
+    if (check_host && overcommits(be, domid, count))
         goto out;
     if (be->ops->set_vcpus(be, domid, (unsigned int)count, err)) {
         xt_err("vcpu-set: %s", err);
@@ -217,24 +257,69 @@ out:
     return rc;
 }
 
+/* One affinity argument: "-" (leave it: *map_r NULL) or cpus. */
+static int pin_arg(const char *s, libxl_bitmap *map, int ncpus,
+                   libxl_bitmap **map_r)
+{
+    *map_r = NULL;
+    if (!strcmp(s, "-"))
+        return 0;
+    if (xt_cpumap_alloc(map, ncpus))
+        return -1;
+    if (xt_parse_cpus(s, map, ncpus)) {
+        xt_err("vcpu-pin: invalid cpu list '%s' (host has %d cpus)", s,
+               ncpus);
+        return -1;
+    }
+    *map_r = map;
+    return 0;
+}
+
+/* -N: what would be set, as xl prints it. */
+static void pin_dryrun(const libxl_bitmap *hard, const libxl_bitmap *soft,
+                       int ncpus)
+{
+    printf("cpumap: ");
+    if (hard)
+        xt_print_bitmap(hard, ncpus);
+    else
+        printf("-");
+    if (soft) {
+        printf(" ");
+        xt_print_bitmap(soft, ncpus);
+    }
+    printf("\n");
+}
+
 int main_vcpupin(int argc, char **argv)
 {
+    static const struct option longopts[] = {
+        {"force", no_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    libxl_bitmap hmap, smap, *hard = NULL, *soft = NULL;
     libxl_physinfo phys;
-    libxl_bitmap map;
     char err[XT_ERRLEN];
     struct be *be = NULL;
     uint32_t domid;
     long vcpu = -1;
-    int opt, rc = EXIT_FAIL;
+    int opt, force = 0, rc = EXIT_FAIL;
 
     libxl_physinfo_init(&phys);
-    libxl_bitmap_init(&map);
-    SWITCH_FOREACH_OPT(opt, "", NULL, "vcpu-pin", 3) {
+    libxl_bitmap_init(&hmap);
+    libxl_bitmap_init(&smap);
+    SWITCH_FOREACH_OPT(opt, "f", longopts, "vcpu-pin", 3) {
+    case 'f': force = 1; break;
     }
     xt_check_max_args(argc, argv, 4, "vcpu-pin");
     if (strcmp(argv[optind + 1], "all") &&
         xt_parse_long(argv[optind + 1], 0, 4095, &vcpu)) {
         xt_err("vcpu-pin: invalid vcpu '%s'", argv[optind + 1]);
+        return EXIT_USAGE;
+    }
+    if (force && vcpu < 0) {
+        xt_err("vcpu-pin: --force is for one vcpu, not all");
         return EXIT_USAGE;
     }
     be = xt_backend();
@@ -244,20 +329,21 @@ int main_vcpupin(int argc, char **argv)
         xt_err("vcpu-pin: %s", err);
         goto out;
     }
-    map.size = (phys.nr_cpus + 7) / 8;
-    map.map = calloc(map.size, 1);
-    if (!map.map || xt_parse_cpus(argv[optind + 2], &map, phys.nr_cpus)) {
-        xt_err("vcpu-pin: invalid cpu list '%s' (host has %d cpus)",
-               argv[optind + 2], phys.nr_cpus);
+    if (pin_arg(argv[optind + 2], &hmap, phys.nr_cpus, &hard) ||
+        (optind + 3 < argc &&
+         pin_arg(argv[optind + 3], &smap, phys.nr_cpus, &soft)))
         goto out;
-    }
-    if (be->ops->vcpu_pin(be, domid, (int)vcpu, &map, err)) {
+    if (xt_dryrun) {
+        pin_dryrun(hard, soft, phys.nr_cpus);
+    } else if (be->ops->vcpu_pin(be, domid, (int)vcpu, hard, soft,
+                                 force ? BE_PIN_FORCE : 0, err)) {
         xt_err("vcpu-pin: %s", err);
         goto out;
     }
     rc = EXIT_OK;
 out:
-    libxl_bitmap_dispose(&map);
+    libxl_bitmap_dispose(&hmap);
+    libxl_bitmap_dispose(&smap);
     libxl_physinfo_dispose(&phys);
     core_close(be);
     return rc;
