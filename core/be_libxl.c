@@ -687,6 +687,7 @@ static const struct be_ops lx_ops = {
     .node_affinity = be_lx_node_affinity,
     .debug_keys = be_lx_debug_keys,
     .set_parameters = be_lx_set_parameters,
+    .topology = be_lx_topology,
 };
 
 int be_libxl_open(struct be **be_r, char *err)

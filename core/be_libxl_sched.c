@@ -248,3 +248,18 @@ int be_lx_set_parameters(struct be *be, const char *params, char *err)
     return rc ? be_lx_fail(lx, err, INVALID_DOMID, "setting parameters", rc)
               : 0;
 }
+
+int be_lx_topology(struct be *be, struct be_topology *t, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+
+    t->cpus = libxl_get_cpu_topology(lx->ctx, &t->ncpus);
+    t->pcis = libxl_get_pci_topology(lx->ctx, &t->npcis);
+    t->nodes = libxl_get_numainfo(lx->ctx, &t->nnodes);
+    if (!t->cpus || !t->nodes) {
+        core_topology_dispose(t);
+        return be_lx_fail(lx, err, INVALID_DOMID, "reading the topology",
+                          ERROR_FAIL);
+    }
+    return 0;
+}

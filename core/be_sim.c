@@ -803,6 +803,7 @@ static const struct be_ops sim_ops = {
     .node_affinity = sim_node_affinity,
     .debug_keys = sim_debug_keys,
     .set_parameters = sim_set_parameters,
+    .topology = sim_topology,
 };
 
 int be_sim_open(struct be **be_r, char *err)

@@ -155,3 +155,14 @@ void core_devinfo_list_free(struct be_devinfo *list, int n)
     }
     free(list);
 }
+
+void core_topology_dispose(struct be_topology *t)
+{
+    if (t->cpus)
+        libxl_cputopology_list_free(t->cpus, t->ncpus);
+    if (t->pcis)
+        libxl_pcitopology_list_free(t->pcis, t->npcis);
+    if (t->nodes)
+        libxl_numainfo_list_free(t->nodes, t->nnodes);
+    memset(t, 0, sizeof(*t));
+}

@@ -123,6 +123,17 @@ struct be_progress {
 };
 typedef void be_progress_fn(const struct be_progress *p, void *opaque);
 
+/* Added: the host's NUMA topology (info -n); each list is libxl's, freed
+ * by core_topology_dispose. */
+struct be_topology {
+    libxl_cputopology *cpus;
+    int ncpus;
+    libxl_pcitopology *pcis;
+    int npcis;
+    libxl_numainfo *nodes;
+    int nnodes;
+};
+
 struct be;
 
 struct be_ops {
@@ -280,6 +291,8 @@ struct be_ops {
      * ("name=value ..."; all or none are set). */
     int (*debug_keys)(struct be *be, const char *keys, char *err);
     int (*set_parameters)(struct be *be, const char *params, char *err);
+    /* Added: fills t (zeroed by the caller). */
+    int (*topology)(struct be *be, struct be_topology *t, char *err);
 };
 
 struct be {
@@ -313,6 +326,7 @@ const struct be_dominfo *core_dominfo_find(const struct be_dominfo *list,
 uint64_t core_start_time(struct be *be, const struct be_dominfo *d);
 void core_vcpuinfo_list_free(struct be_vcpuinfo *list, int n);
 void core_devinfo_list_free(struct be_devinfo *list, int n);
+void core_topology_dispose(struct be_topology *t);
 
 /* Per-backend constructors; core_open picks one. */
 int be_sim_open(struct be **be_r, char *err);

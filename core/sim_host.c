@@ -2,9 +2,12 @@
  * sim_host.c - the simulated hypervisor's host-wide requests: debug keys
  * (each key Xen has a handler for writes what it dumps to the message
  * buffer; others are ignored, as Xen ignores them) and runtime
- * parameters (checked as a whole, then logged).
+ * parameters (checked as a whole, then logged), and its NUMA topology:
+ * one node with the real machine's cpus and PCI devices (read, never
+ * touched).
  */
 #include <ctype.h>
+#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,4 +121,105 @@ int sim_set_parameters(struct be *be, const char *params, char *err)
 out:
     free(copy);
     return rc;
+}
+
+/* A number from a sysfs file, or def. */
+static long sysfs_long(const char *path, long def)
+{
+    FILE *f = fopen(path, "re");
+    long v = def;
+
+    if (f) {
+        if (fscanf(f, "%ld", &v) != 1)
+            v = def;
+        fclose(f);
+    }
+    return v;
+}
+
+static int sim_cpu_topology(struct be_topology *t)
+{
+    char path[128];
+    int i;
+
+    t->ncpus = sim_host_cpus();
+    t->cpus = calloc(t->ncpus, sizeof(*t->cpus));
+    if (!t->cpus)
+        return -1;
+    for (i = 0; i < t->ncpus; i++) {
+        snprintf(path, sizeof(path),
+                 "/sys/devices/system/cpu/cpu%d/topology/core_id", i);
+        t->cpus[i].core = sysfs_long(path, i);
+        snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/"
+                 "topology/physical_package_id", i);
+        t->cpus[i].socket = sysfs_long(path, 0);
+        t->cpus[i].node = 0;
+    }
+    return 0;
+}
+
+static int pci_cmp(const void *a, const void *b)
+{
+    const libxl_pcitopology *x = a, *y = b;
+    uint32_t kx = (uint32_t)x->seg << 16 | x->bus << 8 | x->devfn;
+    uint32_t ky = (uint32_t)y->seg << 16 | y->bus << 8 | y->devfn;
+
+    return kx < ky ? -1 : kx > ky;
+}
+
+/* The real machine's PCI devices, read from sysfs and never touched; on
+ * the simulated host they are all on its one node. */
+static int sim_pci_topology(struct be_topology *t)
+{
+    unsigned int seg, bus, dev, fn;
+    struct dirent *de;
+    DIR *d = opendir("/sys/bus/pci/devices");
+    int cap = 0;
+
+    if (!d)
+        return 0;
+    while ((de = readdir(d))) {
+        if (sscanf(de->d_name, "%x:%x:%x.%x", &seg, &bus, &dev, &fn) != 4)
+            continue;
+        if (t->npcis == cap) {
+            libxl_pcitopology *p;
+            cap = cap ? cap * 2 : 32;
+            p = realloc(t->pcis, cap * sizeof(*p));
+            if (!p) {
+                closedir(d);
+                return -1;
+            }
+            t->pcis = p;
+        }
+        t->pcis[t->npcis].seg = seg;
+        t->pcis[t->npcis].bus = bus;
+        t->pcis[t->npcis].devfn = (dev << 3) | fn;
+        t->pcis[t->npcis++].node = 0;
+    }
+    closedir(d);
+    if (t->npcis)
+        qsort(t->pcis, t->npcis, sizeof(*t->pcis), pci_cmp);
+    return 0;
+}
+
+int sim_topology(struct be *be, struct be_topology *t, char *err)
+{
+    uint64_t total, avail;
+
+    sim_host_mem(&total, &avail);
+    t->nnodes = 1;
+    t->nodes = calloc(1, sizeof(*t->nodes));
+    if (!t->nodes || sim_cpu_topology(t) || sim_pci_topology(t))
+        goto fail;
+    t->nodes[0].size = total << 10;
+    t->nodes[0].free = sim_free_kb((struct sim *)be) << 10;
+    t->nodes[0].num_dists = 1;
+    t->nodes[0].dists = calloc(1, sizeof(uint32_t));
+    if (!t->nodes[0].dists)
+        goto fail;
+    t->nodes[0].dists[0] = 10;
+    return 0;
+fail:
+    core_topology_dispose(t);
+    return sim_err(err, "out of memory"), -1;
 }

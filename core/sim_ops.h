@@ -73,5 +73,6 @@ int sim_node_affinity(struct be *be, uint32_t domid, libxl_bitmap *nodemap,
 /* sim_host.c */
 int sim_debug_keys(struct be *be, const char *keys, char *err);
 int sim_set_parameters(struct be *be, const char *params, char *err);
+int sim_topology(struct be *be, struct be_topology *t, char *err);
 
 #endif

@@ -165,9 +165,11 @@ const struct cmd_spec cmd_table[] = {
      "-h                Print this help.\n"
      "-s                Short form, as uptime(1) prints it."},
     {"info", main_info, 0,
-     "[Key]",
+     "[-n|--numa] [Key]",
      "Print facts about the host and the hypervisor, or the value of <Key>.",
-     "-h                Print this help."},
+     "-h                Print this help.\n"
+     "-n, --numa        Add the cpu and device topology and the NUMA\n"
+     "                  nodes' memory (a Key is then ignored)."},
     {"dmesg", main_dmesg, 0,
      "[-c]",
      "Print the hypervisor's message buffer.",

@@ -125,21 +125,73 @@ static void xen_lines(const libxl_version_info *v,
 #undef S
 }
 
+/* info -n: cpu and device topology, then the nodes' memory, between the
+ * host's lines and Xen's as xl prints them. */
+static void numa_lines(struct be *be)
+{
+    struct be_topology t;
+    char err[XT_ERRLEN];
+    int i, j, devs = 0;
+
+    memset(&t, 0, sizeof(t));
+    if (be->ops->topology(be, &t, err)) {
+        xt_err("info: %s", err);
+        return;
+    }
+    printf("cpu_topology           :\n");
+    printf("cpu:    core    socket     node\n");
+    for (i = 0; i < t.ncpus; i++)
+        if (t.cpus[i].core != LIBXL_CPUTOPOLOGY_INVALID_ENTRY)
+            printf("%3d:    %4u     %4u     %4u\n", i, t.cpus[i].core,
+                   t.cpus[i].socket, t.cpus[i].node);
+    printf("device topology        :\n");
+    printf("device           node\n");
+    for (i = 0; i < t.npcis; i++)
+        if (t.pcis[i].node != LIBXL_PCITOPOLOGY_INVALID_ENTRY) {
+            printf("%04x:%02x:%02x.%01x      %u\n", t.pcis[i].seg,
+                   t.pcis[i].bus, (t.pcis[i].devfn >> 3) & 0x1f,
+                   t.pcis[i].devfn & 7, t.pcis[i].node);
+            devs++;
+        }
+    if (!devs)
+        printf("No device topology data available\n");
+    printf("numa_info              :\n");
+    printf("node:    memsize    memfree    distances\n");
+    for (i = 0; i < t.nnodes; i++) {
+        if (t.nodes[i].size == LIBXL_NUMAINFO_INVALID_ENTRY)
+            continue;
+        printf("%4d:    %6" PRIu64 "     %6" PRIu64 "      %u", i,
+               t.nodes[i].size >> 20, t.nodes[i].free >> 20,
+               t.nodes[i].num_dists ? t.nodes[i].dists[0] : 0);
+        for (j = 1; j < t.nodes[i].num_dists; j++)
+            printf(",%u", t.nodes[i].dists[j]);
+        printf("\n");
+    }
+    core_topology_dispose(&t);
+}
+
 int main_info(int argc, char **argv)
 {
     libxl_physinfo phys;
     libxl_version_info ver;
+    static const struct option longopts[] = {
+        {"numa", no_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
     struct pool_facts facts;
     char err[XT_ERRLEN];
     struct be *be = NULL;
-    int opt, rc = EXIT_FAIL;
+    int opt, numa = 0, rc = EXIT_FAIL;
 
     libxl_physinfo_init(&phys);
     libxl_version_info_init(&ver);
-    SWITCH_FOREACH_OPT(opt, "", NULL, "info", 0) {
+    SWITCH_FOREACH_OPT(opt, "n", longopts, "info", 0) {
+    case 'n': numa = 1; break;
     }
     xt_check_max_args(argc, argv, 1, "info");
-    if (optind < argc)
+    /* As xl: with -n a Key is ignored. */
+    if (optind < argc && !numa)
         info_key = argv[optind];
     be = xt_backend();
     if (!be)
@@ -151,6 +203,8 @@ int main_info(int argc, char **argv)
     pool_facts(be, phys.nr_cpus, &facts);
     host_lines(&phys);
     mem_lines(&phys, &ver, &facts);
+    if (numa)
+        numa_lines(be);
     xen_lines(&ver, &facts);
     rc = EXIT_OK;
 out:

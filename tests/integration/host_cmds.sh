@@ -18,6 +18,7 @@ for c in claims vm-list sched-credit cpupool-list; do
     grep -q "^ $c " help.out || fail "help does not list $c"
 done
 
+n=$(nproc)
 mkcfg h1
 x create h1.cfg >/dev/null 2>&1 || fail "create"
 id=$(x domid h1)
@@ -55,9 +56,24 @@ x vm-list >vm.out || fail "vm-list"
 [ "$(x info xen_scheduler)" = credit2 ] || fail "xen_scheduler"
 [ "$(x info free_cpus)" = 0 ] || fail "free_cpus: $(x info free_cpus)"
 
+# info -n: xl's topology sections between free_cpus and xen_major, one
+# cpu line per host cpu, one device line per PCI device.
+x info -n >numa.out || fail "info -n"
+sed -n '/^free_cpus /,/^xen_major /p' numa.out |
+    sed -E 's/^([a-z_ ]*[a-z_]) +:( .*)?$/\1/' |
+    grep -v '^ *[0-9]\|^0000' | tr '\n' '|' >sections
+[ "$(cat sections)" = "free_cpus|cpu_topology|cpu:    core    socket     node|device topology|device           node|numa_info|node:    memsize    memfree    distances|xen_major|" ] ||
+    fail "info -n sections: $(cat sections)"
+[ "$(grep -Ec '^ +[0-9]+:    +[0-9]+ +[0-9]+ +0$' numa.out)" -eq "$n" ] ||
+    fail "cpu_topology lines: $(cat numa.out)"
+npci=$(ls /sys/bus/pci/devices 2>/dev/null | wc -l)
+[ "$(grep -Ec '^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]      0$' numa.out)" -eq "$npci" ] ||
+    fail "device lines"
+grep -Eq '^   0: +[0-9]+ +[0-9]+      10$' numa.out || fail "numa_info line"
+[ "$(x info -n free_cpus | wc -l)" -gt 10 ] || fail "info -n took the key"
+
 # vcpu-list: Domain-0 has one vcpu per host cpu, each on its own cpu
 # (the total line of /proc/stat is not a cpu).
-n=$(nproc)
 x vcpu-list Domain-0 | awk 'NR > 1 { print $3, $4 }' >vcpus
 [ "$(wc -l <vcpus)" -eq "$n" ] || fail "Domain-0 vcpus: $(cat vcpus)"
 [ "$(awk '$1 != $2 || $2 >= n' n="$n" vcpus)" = "" ] ||
