@@ -688,6 +688,7 @@ static const struct be_ops lx_ops = {
     .debug_keys = be_lx_debug_keys,
     .set_parameters = be_lx_set_parameters,
     .topology = be_lx_topology,
+    .disk_destroy = be_lx_disk_destroy,
 };
 
 int be_libxl_open(struct be **be_r, char *err)

@@ -156,5 +156,7 @@ int be_lx_node_affinity(struct be *be, uint32_t domid, libxl_bitmap *nodemap,
 int be_lx_debug_keys(struct be *be, const char *keys, char *err);
 int be_lx_set_parameters(struct be *be, const char *params, char *err);
 int be_lx_topology(struct be *be, struct be_topology *t, char *err);
+int be_lx_disk_destroy(struct be *be, uint32_t domid,
+                       libxl_device_disk *disk, char *err);
 
 #endif

@@ -160,8 +160,10 @@ int be_lx_disk_add(struct be *be, uint32_t domid, libxl_device_disk *disk,
     return be_lx_fail(lx, err, domid, what, rc);
 }
 
-int be_lx_disk_remove(struct be *be, uint32_t domid, libxl_device_disk *disk,
-                      char *err)
+/* Detaches the disk named by its vdev; force: libxl's destroy, which
+ * does not wait for the guest. */
+static int disk_detach(struct be *be, uint32_t domid, libxl_device_disk *disk,
+                       int force, char *err)
 {
     struct be_lx *lx = be_lx_of(be);
     libxl_device_disk found;
@@ -182,9 +184,24 @@ int be_lx_disk_remove(struct be *be, uint32_t domid, libxl_device_disk *disk,
         be_lx_logger_clear(&lx->log);
         return -1;
     }
-    rc = libxl_device_disk_remove(lx->ctx, domid, &found, NULL);
+    if (force)
+        rc = libxl_device_disk_destroy(lx->ctx, domid, &found, NULL);
+    else
+        rc = libxl_device_disk_remove(lx->ctx, domid, &found, NULL);
     libxl_device_disk_dispose(&found);
     return rc ? be_lx_fail(lx, err, domid, what, rc) : 0;
+}
+
+int be_lx_disk_remove(struct be *be, uint32_t domid, libxl_device_disk *disk,
+                      char *err)
+{
+    return disk_detach(be, domid, disk, 0, err);
+}
+
+int be_lx_disk_destroy(struct be *be, uint32_t domid,
+                       libxl_device_disk *disk, char *err)
+{
+    return disk_detach(be, domid, disk, 1, err);
 }
 
 int be_lx_disk_list(struct be *be, uint32_t domid,

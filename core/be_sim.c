@@ -804,6 +804,8 @@ static const struct be_ops sim_ops = {
     .debug_keys = sim_debug_keys,
     .set_parameters = sim_set_parameters,
     .topology = sim_topology,
+    /* The simulated guest always lets go of a disk at once. */
+    .disk_destroy = sim_disk_remove,
 };
 
 int be_sim_open(struct be **be_r, char *err)

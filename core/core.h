@@ -293,6 +293,10 @@ struct be_ops {
     int (*set_parameters)(struct be *be, const char *params, char *err);
     /* Added: fills t (zeroed by the caller). */
     int (*topology)(struct be *be, struct be_topology *t, char *err);
+    /* Added: block-detach -f: removes the disk without waiting for the
+     * guest to let go of it. */
+    int (*disk_destroy)(struct be *be, uint32_t domid,
+                        libxl_device_disk *disk, char *err);
 };
 
 struct be {

@@ -400,8 +400,8 @@ int sim_disk_remove(struct be *be, uint32_t domid, libxl_device_disk *disk,
 static int devinfo_path(struct be_devinfo *di, const char *kind,
                         uint32_t domid)
 {
-    if (asprintf(&di->be_path, "/local/domain/0/backend/%s/%u/%d", kind,
-                 domid, di->devid) < 0) {
+    if (asprintf(&di->be_path, "/local/domain/%d/backend/%s/%u/%d",
+                 di->backend_id, kind, domid, di->devid) < 0) {
         di->be_path = NULL;
         return -1;
     }
@@ -425,6 +425,7 @@ static int nic_info(const libxl_domain_config *c, int i, uint32_t domid,
                     struct be_devinfo *di)
 {
     di->devid = c->nics[i].devid;
+    di->backend_id = (int)c->nics[i].backend_domid;
     di->state = 4;
     di->evtch = 20 + i;
     di->rref_tx = 768 + 2 * i;
@@ -494,8 +495,15 @@ static int nic_add_fn(struct sim *s, libxl_domain_config *c,
     libxl_device_nic *nn, *dst;
     int i, devid = 0;
 
-    (void)s;
+    uint32_t be_id = 0;
+
     (void)d;
+    /* The backend runs in Domain-0 or in another domain of this host (a
+     * driver domain), which must exist. */
+    if (src->backend_domname && strcmp(src->backend_domname, "Domain-0") &&
+        sim_find_name(s, src->backend_domname, &be_id))
+        return sim_err(err, "backend domain %s does not exist",
+                       src->backend_domname), -1;
     for (i = 0; i < c->num_nics; i++)
         if (c->nics[i].devid >= devid)
             devid = c->nics[i].devid + 1;
@@ -513,6 +521,12 @@ static int nic_add_fn(struct sim *s, libxl_domain_config *c,
     dst->ifname = dup_or_null(src->ifname);
     dst->script = dup_or_null(src->script);
     dst->model = dup_or_null(src->model);
+    dst->gatewaydev = dup_or_null(src->gatewaydev);
+    dst->backend_domname = dup_or_null(src->backend_domname);
+    dst->backend_domid = be_id;
+    dst->mtu = src->mtu;
+    dst->rate_bytes_per_interval = src->rate_bytes_per_interval;
+    dst->rate_interval_usecs = src->rate_interval_usecs;
     dst->nictype = src->nictype;
     a->devid = devid;
     memcpy(a->mac, dst->mac, sizeof(a->mac));
