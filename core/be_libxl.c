@@ -461,7 +461,8 @@ static int lx_rename(struct be *be, uint32_t domid, const char *new_name,
 /* ---- console --------------------------------------------------------- */
 
 static int lx_console_open(struct be *be, uint32_t domid,
-                           enum be_console_kind kind, int *fd_r, char *err)
+                           enum be_console_kind kind, int num, int *fd_r,
+                           char *err)
 {
     struct be_lx *lx = be_lx_of(be);
     libxl_console_type type = LIBXL_CONSOLE_TYPE_PV;
@@ -482,7 +483,7 @@ static int lx_console_open(struct be *be, uint32_t domid,
         if (info.domain_type == LIBXL_DOMAIN_TYPE_HVM)
             type = LIBXL_CONSOLE_TYPE_SERIAL;
     }
-    lrc = libxl_console_get_tty(lx->ctx, domid, 0, type, &path);
+    lrc = libxl_console_get_tty(lx->ctx, domid, num, type, &path);
     if (lrc) {
         be_lx_fail(lx, err, domid, "finding the console", lrc);
         goto out;
@@ -689,6 +690,7 @@ static const struct be_ops lx_ops = {
     .set_parameters = be_lx_set_parameters,
     .topology = be_lx_topology,
     .disk_destroy = be_lx_disk_destroy,
+    .vncviewer = be_lx_vncviewer,
 };
 
 int be_libxl_open(struct be **be_r, char *err)

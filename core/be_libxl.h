@@ -158,5 +158,6 @@ int be_lx_set_parameters(struct be *be, const char *params, char *err);
 int be_lx_topology(struct be *be, struct be_topology *t, char *err);
 int be_lx_disk_destroy(struct be *be, uint32_t domid,
                        libxl_device_disk *disk, char *err);
+int be_lx_vncviewer(struct be *be, uint32_t domid, int autopass, char *err);
 
 #endif

@@ -1,13 +1,16 @@
 /*
- * be_libxl_sched.c - the libxl backend's host-wide operations: cpupools
- * and scheduler parameters, NUMA affinity, debug keys and runtime
- * parameters, through libxl's own calls.  The cpupool operations check
- * first what makes a refusal one clear message before the hypervisor is
- * asked (a cpu that is not free, a cpu the pool does not have).
+ * be_libxl_sched.c - the libxl backend's host-wide operations and the
+ * newer per-domain ones: cpupools and scheduler parameters, NUMA affinity
+ * and topology, debug keys, runtime parameters and the VNC viewer,
+ * through libxl's own calls.  The cpupool operations check first what
+ * makes a refusal one clear message before the hypervisor is asked (a cpu
+ * that is not free, a cpu the pool does not have).
  */
-#include <stdlib.h>
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxl_utils.h>
 
@@ -260,6 +263,23 @@ int be_lx_topology(struct be *be, struct be_topology *t, char *err)
         core_topology_dispose(t);
         return be_lx_fail(lx, err, INVALID_DOMID, "reading the topology",
                           ERROR_FAIL);
+    }
+    return 0;
+}
+
+/* libxl execs the viewer in the calling process: a child of ours, left
+ * to run on its own as xl leaves it. */
+int be_lx_vncviewer(struct be *be, uint32_t domid, int autopass, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    pid_t pid = fork();
+
+    if (pid < 0)
+        return snprintf(err, XT_ERRLEN, "domain %u: vncviewer: %s", domid,
+                        strerror(errno)), -1;
+    if (pid == 0) {
+        libxl_vncviewer_exec(lx->ctx, domid, autopass);
+        _exit(127);
     }
     return 0;
 }

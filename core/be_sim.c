@@ -806,6 +806,7 @@ static const struct be_ops sim_ops = {
     .topology = sim_topology,
     /* The simulated guest always lets go of a disk at once. */
     .disk_destroy = sim_disk_remove,
+    .vncviewer = sim_vncviewer,
 };
 
 int be_sim_open(struct be **be_r, char *err)

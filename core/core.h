@@ -204,9 +204,11 @@ struct be_ops {
     int (*nic_list)(struct be *be, uint32_t domid,
                     struct be_devinfo **list_r, int *n_r, char *err);
 
-    /* A connected fd to the domain's console, for reading and writing. */
+    /* A connected fd to the domain's console number num (0: the first),
+     * for reading and writing. */
     int (*console_open)(struct be *be, uint32_t domid,
-                        enum be_console_kind kind, int *fd_r, char *err);
+                        enum be_console_kind kind, int num, int *fd_r,
+                        char *err);
     int (*host_info)(struct be *be, libxl_physinfo *phys,
                      libxl_version_info *ver, char *err);
     /* The hypervisor's message buffer; malloc'd text in *buf_r. */
@@ -297,6 +299,10 @@ struct be_ops {
      * guest to let go of it. */
     int (*disk_destroy)(struct be *be, uint32_t domid,
                         libxl_device_disk *disk, char *err);
+    /* Added: starts a VNC viewer on the domain's display, in the
+     * background (restore -V); autopass: it reads the password. */
+    int (*vncviewer)(struct be *be, uint32_t domid, int autopass,
+                     char *err);
 };
 
 struct be {

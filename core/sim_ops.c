@@ -610,7 +610,7 @@ int sim_nic_list(struct be *be, uint32_t domid, struct be_devinfo **l_r,
 }
 
 int sim_console_open(struct be *be, uint32_t domid, enum be_console_kind k,
-                     int *fd_r, char *err)
+                     int num, int *fd_r, char *err)
 {
     struct sim *s = (struct sim *)be;
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -622,6 +622,9 @@ int sim_console_open(struct be *be, uint32_t domid, enum be_console_kind k,
     if (sim_running(s, domid, &d, err) ||
         sim_path(s, domid, "sock", path, sizeof(path), err))
         return -1;
+    if (num != 0)
+        return sim_err(err, "domain %s has no console %d (it has one: 0)",
+                       d.name, num), -1;
     if (strlen(path) >= sizeof(sa.sun_path))
         return sim_err(err, "socket path too long"), -1;
     strcpy(sa.sun_path, path);

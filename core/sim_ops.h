@@ -35,7 +35,7 @@ int sim_nic_remove(struct be *be, uint32_t domid, libxl_device_nic *nic,
 int sim_nic_list(struct be *be, uint32_t domid, struct be_devinfo **l_r,
                  int *n_r, char *err);
 int sim_console_open(struct be *be, uint32_t domid, enum be_console_kind k,
-                     int *fd_r, char *err);
+                     int num, int *fd_r, char *err);
 int sim_host_info(struct be *be, libxl_physinfo *phys,
                   libxl_version_info *ver, char *err);
 int sim_dmesg(struct be *be, int clear, char **buf_r, char *err);
@@ -74,5 +74,6 @@ int sim_node_affinity(struct be *be, uint32_t domid, libxl_bitmap *nodemap,
 int sim_debug_keys(struct be *be, const char *keys, char *err);
 int sim_set_parameters(struct be *be, const char *params, char *err);
 int sim_topology(struct be *be, struct be_topology *t, char *err);
+int sim_vncviewer(struct be *be, uint32_t domid, int autopass, char *err);
 
 #endif

@@ -104,10 +104,14 @@ const struct cmd_spec cmd_table[] = {
      "--state=STATE     Only the domains in STATE: running, blocked, paused,\n"
      "                  shutdown, crashed or dying."},
     {"console", main_console, 0,
-     "[-t pv|serial] <Domain>",
+     "[-t pv|serial] [-n N] [-e ESC] <Domain>",
      "Attach to the console of <Domain>; Ctrl-] detaches.",
      "-h                Print this help.\n"
-     "-t pv|serial      Which console (the simulated backend has one)."},
+     "-t pv|serial      Which kind of console.\n"
+     "-n N              Console number N (default 0; the simulated\n"
+     "                  backend has one).\n"
+     "-e ESC            Detach on ESC instead: ^X for Ctrl-X, or one\n"
+     "                  character."},
     {"destroy", main_destroy, CMD_MODIFIES,
      "<Domain>",
      "Stop <Domain> at once, as if its power was cut.",
@@ -137,16 +141,27 @@ const struct cmd_spec cmd_table[] = {
      "Let a paused <Domain> run again.",
      "-h                Print this help."},
     {"save", main_save, CMD_MODIFIES,
-     "[-c] <Domain> <CheckpointFile>",
+     "[options] <Domain> <CheckpointFile> [<ConfigFile>]",
      "Save <Domain> to <CheckpointFile> and destroy it.",
      "-h                Print this help.\n"
-     "-c                Leave the domain running (a checkpoint)."},
+     "-c                Leave the domain running (a checkpoint).\n"
+     "-p                Leave the domain paused instead of destroying it.\n"
+     "-D                Keep the domain id: restore gives the domain the\n"
+     "                  same one.\n"
+     "<ConfigFile>      Save this config with the memory instead of the\n"
+     "                  domain's own."},
     {"restore", main_restore, CMD_MODIFIES,
-     "[options] <CheckpointFile>",
+     "[options] [<ConfigFile>] <CheckpointFile>",
      "Restore a domain saved in <CheckpointFile>.",
      "-h                Print this help.\n"
      "-p, --paused      Leave the restored domain paused.\n"
-     "-d, -e            Accepted as xl does; no effect."},
+     "-c                Connect to its console once it runs.\n"
+     "-V, --vncviewer   Start a VNC viewer on its display.\n"
+     "-A, --vncviewer-autopass\n"
+     "                  The same, passing it the VNC password.\n"
+     "-d, -e, -F        Accepted as xl does; no effect (restore does not\n"
+     "                  stay in the background).\n"
+     "<ConfigFile>      Restore with this config instead of the saved one."},
     {"rename", main_rename, CMD_MODIFIES,
      "<Domain> <NewDomainName>",
      "Give <Domain> a new name.",
@@ -418,6 +433,15 @@ const struct cmd_xm_spec cmd_xm_table[] = {
      "-h                Print this help.\n"
      "-a, --all         Reboot every domain but Domain-0.\n"
      "-w, --wait        Wait until the domains have gone down."},
+    {"console",
+     "[-q|--quiet] [-n N] <Domain>",
+     "-h                Print this help.\n"
+     "-q, --quiet       Say nothing when the domain does not exist.\n"
+     "-n N, --num=N     Console number N (default 0)."},
+    {"save",
+     "[-c] <Domain> <CheckpointFile>",
+     "-h                Print this help.\n"
+     "-c                Leave the domain running (a checkpoint)."},
     {"restore",
      "<CheckpointFile> [-p]",
      "-h                Print this help.\n"

@@ -118,6 +118,9 @@ int xt_parse_memkb(const char *s, char def_unit, uint64_t *kb_r);
 /* Attaches the terminal to a domain's console until Ctrl-] (console.c).
  * Returns an exit status. */
 int xt_console(struct be *be, uint32_t domid, enum be_console_kind kind);
+/* The same for console number num, detaching on the key esc. */
+int xt_console_ex(struct be *be, uint32_t domid, enum be_console_kind kind,
+                  int num, char esc);
 
 /* Command handlers, one file per family. */
 int main_help(int argc, char **argv);
