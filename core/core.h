@@ -338,6 +338,27 @@ void core_vcpuinfo_list_free(struct be_vcpuinfo *list, int n);
 void core_devinfo_list_free(struct be_devinfo *list, int n);
 void core_topology_dispose(struct be_topology *t);
 
+/* Added (stats.c): a domain's statistics as xentop shows them. */
+struct be_netstat {
+    int devid;
+    uint64_t rbytes, rpkts, rerrs, rdrop;   /* as the domain sees them */
+    uint64_t tbytes, tpkts, terrs, tdrop;
+};
+struct be_vbdstat {
+    int dev;                     /* the disk's device number */
+    int error;                   /* no statistics to read */
+    uint64_t oo, rd, wr, rsect, wsect;
+};
+struct be_domstats {
+    struct be_netstat *nets;     /* the vifs vifDOMID.N of this host */
+    int nnets;
+    struct be_vbdstat *vbds;     /* the domain's virtual disks */
+    int nvbds;
+};
+int core_dom_stats(struct be *be, uint32_t domid, struct be_domstats *s,
+                   char *err);
+void core_domstats_dispose(struct be_domstats *s);
+
 /* Per-backend constructors; core_open picks one. */
 int be_sim_open(struct be **be_r, char *err);
 int be_libxl_open(struct be **be_r, char *err);

@@ -323,6 +323,22 @@ const struct cmd_spec cmd_table[] = {
      "[-h]",
      "List the memory each domain has claimed and not yet been given.",
      "-h                Print this help."},
+    {"top", main_top, 0,
+     "[-b] [-d SECONDS] [-i N] [-n] [-x] [-v] [-r] [-f] [-z]",
+     "Show the domains' use of cpu, memory, network and disks, as xentop.",
+     "-h                Print this help.\n"
+     "-b, --batch       Print the table every delay, no terminal needed.\n"
+     "-d, --delay=SECONDS\n"
+     "                  Seconds between updates (default 3).\n"
+     "-i, --iterations=N\n"
+     "                  Stop after N updates.\n"
+     "-n, --networks    Add each vif's counters.\n"
+     "-x, --vbds        Add each virtual disk's counters.\n"
+     "-v, --vcpus       Add each vcpu's time.\n"
+     "-r, --repeat-header\n"
+     "                  Repeat the header before each domain.\n"
+     "-f, --full-name   Do not cut names at 10 characters.\n"
+     "-z, --dom0-first  Domain-0 first (it always is here)."},
     {"debug-keys", main_debug_keys, CMD_MODIFIES,
      "<Keys>",
      "Send debug keys to the hypervisor (their output is in dmesg).",
@@ -373,7 +389,7 @@ const struct cmd_family cmd_families[] = {
     {"Devices", "block-attach, block-detach, block-list, network-attach, "
                 "network-detach, network-list"},
     {"Events", "trigger, sysrq, button-press, reset"},
-    {"Host", "info, dmesg, claims, vm-list, debug-keys, "
+    {"Host", "info, dmesg, top, claims, vm-list, debug-keys, "
              "set-parameters, relocation-server, bridge, bridge attach, "
              "bridge create, bridge delete, bridge detach, bridge list"},
     {"Help", "help"},

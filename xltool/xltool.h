@@ -179,6 +179,7 @@ int main_vm_list(int argc, char **argv);
 int main_domstate(int argc, char **argv);
 int main_debug_keys(int argc, char **argv);
 int main_set_parameters(int argc, char **argv);
+int main_top(int argc, char **argv);
 /* Events (domctl.c). */
 int main_button_press(int argc, char **argv);
 int main_reset(int argc, char **argv);

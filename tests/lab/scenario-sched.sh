@@ -1,4 +1,5 @@
-# scenario-sched.sh - the credit schedulers and cpupools on the real
+# scenario-sched.sh - top against xentop, and the credit schedulers and
+# cpupools on the real
 # hypervisor: xltool's output is compared with xl's on the same host, a
 # change made by one is read back by the other, and a refused change
 # leaves xl's view as it was.  Sourced by scenario-one.sh while the PV
@@ -93,6 +94,26 @@ sched_cleanup() {
     true
 }
 
+# top -b: xentop's header byte for byte, and per domain the columns that
+# do not move between two samples (name, memory, vcpus, nets, vbds).
+t_top() {
+    local xt=/usr/lib/xen-4.17/bin/xentop
+    need_cmd top
+    [ -x "$xt" ] || xt=$(command -v xentop) ||
+        { echo "SKIP: no xentop on the lab's dom0"; exit 77; }
+    "$xt" -b -i 1 >"$RUN/xentop.out" 2>&1 || fail "xentop -b"
+    "$XLTOOL" top -b -i 1 >"$RUN/xttop.out" || fail "xltool top -b"
+    cat "$RUN/xttop.out"
+    [ "$(head -n 1 "$RUN/xentop.out")" = "$(head -n 1 "$RUN/xttop.out")" ] ||
+        fail "header differs: $(head -n 1 "$RUN/xentop.out")"
+    awk 'NR > 1 { print $1, $5, $7, $9, $10, $13 }' "$RUN/xentop.out" |
+        sort >"$RUN/xentop.cols"
+    awk 'NR > 1 { print $1, $5, $7, $9, $10, $13 }' "$RUN/xttop.out" |
+        sort >"$RUN/xttop.cols"
+    diff -u "$RUN/xentop.cols" "$RUN/xttop.cols" || fail "columns differ"
+}
+
+run_test top-vs-xentop t_top
 run_test sched-credit2-vs-xl t_sched_credit2
 run_test cpupools-vs-xl t_cpupools
 sched_cleanup
