@@ -691,6 +691,13 @@ static const struct be_ops lx_ops = {
     .topology = be_lx_topology,
     .disk_destroy = be_lx_disk_destroy,
     .vncviewer = be_lx_vncviewer,
+    .pci_assignable_list = be_lx_pci_assignable_list,
+    .pci_assignable_add = be_lx_pci_assignable_add,
+    .pci_assignable_remove = be_lx_pci_assignable_remove,
+    .pci_add = be_lx_pci_add,
+    .pci_remove = be_lx_pci_remove,
+    .pci_list = be_lx_pci_list,
+    .cdrom_insert = be_lx_cdrom_insert,
 };
 
 int be_libxl_open(struct be **be_r, char *err)

@@ -159,5 +159,20 @@ int be_lx_topology(struct be *be, struct be_topology *t, char *err);
 int be_lx_disk_destroy(struct be *be, uint32_t domid,
                        libxl_device_disk *disk, char *err);
 int be_lx_vncviewer(struct be *be, uint32_t domid, int autopass, char *err);
+/* be_libxl_pci.c */
+int be_lx_pci_assignable_list(struct be *be, libxl_device_pci **list_r,
+                              int *n_r, char *err);
+int be_lx_pci_assignable_add(struct be *be, libxl_device_pci *pci,
+                             int rebind, char *err);
+int be_lx_pci_assignable_remove(struct be *be, libxl_device_pci *pci,
+                                int rebind, char *err);
+int be_lx_pci_add(struct be *be, uint32_t domid, libxl_device_pci *pci,
+                  char *err);
+int be_lx_pci_remove(struct be *be, uint32_t domid, libxl_device_pci *pci,
+                     int force, char *err);
+int be_lx_pci_list(struct be *be, uint32_t domid, libxl_device_pci **list_r,
+                   int *n_r, char *err);
+int be_lx_cdrom_insert(struct be *be, uint32_t domid,
+                       libxl_device_disk *disk, char *err);
 
 #endif

@@ -807,6 +807,13 @@ static const struct be_ops sim_ops = {
     /* The simulated guest always lets go of a disk at once. */
     .disk_destroy = sim_disk_remove,
     .vncviewer = sim_vncviewer,
+    .pci_assignable_list = sim_pci_assignable_list,
+    .pci_assignable_add = sim_pci_assignable_add,
+    .pci_assignable_remove = sim_pci_assignable_remove,
+    .pci_add = sim_pci_add,
+    .pci_remove = sim_pci_remove,
+    .pci_list = sim_pci_list,
+    .cdrom_insert = sim_cdrom_insert,
 };
 
 int be_sim_open(struct be **be_r, char *err)

@@ -303,6 +303,29 @@ struct be_ops {
      * background (restore -V); autopass: it reads the password. */
     int (*vncviewer)(struct be *be, uint32_t domid, int autopass,
                      char *err);
+
+    /*
+     * Added: PCI passthrough and CD-ROM media.  Lists are freed with
+     * libxl_device_pci_list_free.  pci_assignable_* take only the
+     * device's address (domain, bus, dev, func); rebind: give it back to
+     * its driver (remove) or save it for that (add).  pci_remove with
+     * force does not wait for the guest.  cdrom_insert puts disk's target
+     * (empty: eject) into the domain's CD-ROM drive disk->vdev.
+     */
+    int (*pci_assignable_list)(struct be *be, libxl_device_pci **list_r,
+                               int *n_r, char *err);
+    int (*pci_assignable_add)(struct be *be, libxl_device_pci *pci,
+                              int rebind, char *err);
+    int (*pci_assignable_remove)(struct be *be, libxl_device_pci *pci,
+                                 int rebind, char *err);
+    int (*pci_add)(struct be *be, uint32_t domid, libxl_device_pci *pci,
+                   char *err);
+    int (*pci_remove)(struct be *be, uint32_t domid, libxl_device_pci *pci,
+                      int force, char *err);
+    int (*pci_list)(struct be *be, uint32_t domid, libxl_device_pci **list_r,
+                    int *n_r, char *err);
+    int (*cdrom_insert)(struct be *be, uint32_t domid,
+                        libxl_device_disk *disk, char *err);
 };
 
 struct be {

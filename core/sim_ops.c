@@ -48,6 +48,12 @@ out:
     return rc;
 }
 
+int sim_with_config(struct sim *s, uint32_t domid, sim_config_fn *fn,
+                    void *arg, char *err)
+{
+    return with_config(s, domid, fn, arg, err);
+}
+
 static int mem_fn(struct sim *s, libxl_domain_config *c,
                   struct sim_dom *d, void *arg, char *err)
 {

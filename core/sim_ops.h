@@ -10,6 +10,12 @@
 
 int sim_running(struct sim *s, uint32_t domid, struct sim_dom *d,
                 char *err);
+/* Changes a domain's record and stored config together, under the state
+ * dir's lock: fn changes them or fails, changing nothing. */
+typedef int sim_config_fn(struct sim *s, libxl_domain_config *c,
+                          struct sim_dom *d, void *arg, char *err);
+int sim_with_config(struct sim *s, uint32_t domid, sim_config_fn *fn,
+                    void *arg, char *err);
 int sim_ctl(struct sim *s, uint32_t domid, const char *req, char *err);
 int sim_ctl_fd(struct sim *s, uint32_t domid, const char *req, int pass_fd,
                char *err);
@@ -75,5 +81,20 @@ int sim_debug_keys(struct be *be, const char *keys, char *err);
 int sim_set_parameters(struct be *be, const char *params, char *err);
 int sim_topology(struct be *be, struct be_topology *t, char *err);
 int sim_vncviewer(struct be *be, uint32_t domid, int autopass, char *err);
+/* sim_pci.c */
+int sim_pci_assignable_list(struct be *be, libxl_device_pci **list_r,
+                            int *n_r, char *err);
+int sim_pci_assignable_add(struct be *be, libxl_device_pci *pci, int rebind,
+                           char *err);
+int sim_pci_assignable_remove(struct be *be, libxl_device_pci *pci,
+                              int rebind, char *err);
+int sim_pci_add(struct be *be, uint32_t domid, libxl_device_pci *pci,
+                char *err);
+int sim_pci_remove(struct be *be, uint32_t domid, libxl_device_pci *pci,
+                   int force, char *err);
+int sim_pci_list(struct be *be, uint32_t domid, libxl_device_pci **list_r,
+                 int *n_r, char *err);
+int sim_cdrom_insert(struct be *be, uint32_t domid, libxl_device_disk *disk,
+                     char *err);
 
 #endif

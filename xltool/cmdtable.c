@@ -318,6 +318,45 @@ const struct cmd_spec cmd_table[] = {
      "<Domain> <CPU Pool>",
      "Move a domain into a cpupool.",
      "-h                Print this help."},
+    /* PCI passthrough and CD-ROM media. */
+    {"pci-attach", main_pci_attach, CMD_DRYRUN | CMD_MODIFIES,
+     "<Domain> <BDF> [Virtual Slot]",
+     "Give an assignable PCI device to <Domain>.",
+     "-h                Print this help.\n"
+     "<BDF>             The host's device, SSSS:BB:DD.F or BB:DD.F.\n"
+     "Virtual Slot      Its slot in the guest (0 to 31)."},
+    {"pci-detach", main_pci_detach, CMD_DRYRUN | CMD_MODIFIES,
+     "[-f] <Domain> <BDF>",
+     "Take a PCI device back from <Domain>.",
+     "-h                Print this help.\n"
+     "-f                Without waiting for the guest to let go."},
+    {"pci-list", main_pci_list, 0,
+     "<Domain>",
+     "List the PCI devices of <Domain> with their virtual slots.",
+     "-h                Print this help."},
+    {"pci-assignable-add", main_pci_assignable_add,
+     CMD_DRYRUN | CMD_MODIFIES,
+     "<BDF>",
+     "Make a PCI device of the host assignable to domains.",
+     "-h                Print this help."},
+    {"pci-assignable-remove", main_pci_assignable_remove,
+     CMD_DRYRUN | CMD_MODIFIES,
+     "[-r] <BDF>",
+     "Make a PCI device no longer assignable.",
+     "-h                Print this help.\n"
+     "-r                Give it back to the driver it had."},
+    {"pci-assignable-list", main_pci_assignable_list, 0,
+     "[-h]",
+     "List the PCI devices assignable to domains.",
+     "-h                Print this help."},
+    {"cd-insert", main_cd_insert, CMD_MODIFIES,
+     "<Domain> <VirtualDevice> <path>",
+     "Insert the image <path> into a CD-ROM drive of an HVM <Domain>.",
+     "-h                Print this help."},
+    {"cd-eject", main_cd_eject, CMD_MODIFIES,
+     "<Domain> <VirtualDevice>",
+     "Eject the CD-ROM of drive <VirtualDevice> of an HVM <Domain>.",
+     "-h                Print this help."},
     /* Host and monitoring. */
     {"claims", main_claims, 0,
      "[-h]",
@@ -387,7 +426,9 @@ const struct cmd_family cmd_families[] = {
                 "cpupool-rename, cpupool-cpu-add, cpupool-cpu-remove, "
                 "cpupool-migrate"},
     {"Devices", "block-attach, block-detach, block-list, network-attach, "
-                "network-detach, network-list"},
+                "network-detach, network-list, pci-attach, pci-detach, "
+                "pci-list, pci-assignable-add, pci-assignable-remove, "
+                "pci-assignable-list, cd-insert, cd-eject"},
     {"Events", "trigger, sysrq, button-press, reset"},
     {"Host", "info, dmesg, top, claims, vm-list, debug-keys, "
              "set-parameters, relocation-server, bridge, bridge attach, "

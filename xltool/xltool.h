@@ -180,6 +180,15 @@ int main_domstate(int argc, char **argv);
 int main_debug_keys(int argc, char **argv);
 int main_set_parameters(int argc, char **argv);
 int main_top(int argc, char **argv);
+/* PCI passthrough and CD-ROM media (pci.c). */
+int main_pci_attach(int argc, char **argv);
+int main_pci_detach(int argc, char **argv);
+int main_pci_list(int argc, char **argv);
+int main_pci_assignable_add(int argc, char **argv);
+int main_pci_assignable_remove(int argc, char **argv);
+int main_pci_assignable_list(int argc, char **argv);
+int main_cd_insert(int argc, char **argv);
+int main_cd_eject(int argc, char **argv);
 /* Events (domctl.c). */
 int main_button_press(int argc, char **argv);
 int main_reset(int argc, char **argv);

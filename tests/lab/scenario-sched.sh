@@ -113,7 +113,22 @@ t_top() {
     diff -u "$RUN/xentop.cols" "$RUN/xttop.cols" || fail "columns differ"
 }
 
+# cd-insert on a PV guest: xl refuses it, and so does xltool, leaving the
+# guest's disks as they were.
+t_cd_insert_pv() {
+    need_cmd cd-insert
+    "$XL" block-list $PV >"$RUN/before"
+    ! "$XL" cd-insert $PV xvdc /lab/vmlinuz 2>"$RUN/xl.err" ||
+        fail "xl accepted cd-insert on a PV guest"
+    ! "$XLTOOL" cd-insert $PV xvdc /lab/vmlinuz 2>"$RUN/err" ||
+        fail "xltool accepted cd-insert on a PV guest"
+    cat "$RUN/xl.err" "$RUN/err"
+    [ "$(wc -l <"$RUN/err")" -eq 1 ] || fail "not one line"
+    "$XL" block-list $PV | diff -u "$RUN/before" - || fail "disks changed"
+}
+
 run_test top-vs-xentop t_top
+run_test cd-insert-pv-refused t_cd_insert_pv
 run_test sched-credit2-vs-xl t_sched_credit2
 run_test cpupools-vs-xl t_cpupools
 sched_cleanup
