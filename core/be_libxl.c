@@ -698,6 +698,10 @@ static const struct be_ops lx_ops = {
     .pci_remove = be_lx_pci_remove,
     .pci_list = be_lx_pci_list,
     .cdrom_insert = be_lx_cdrom_insert,
+    .vtpm_add = be_lx_vtpm_add,
+    .vtpm_remove = be_lx_vtpm_remove,
+    .vtpm_list = be_lx_vtpm_list,
+    .channel_list = be_lx_channel_list,
 };
 
 int be_libxl_open(struct be **be_r, char *err)

@@ -174,5 +174,13 @@ int be_lx_pci_list(struct be *be, uint32_t domid, libxl_device_pci **list_r,
                    int *n_r, char *err);
 int be_lx_cdrom_insert(struct be *be, uint32_t domid,
                        libxl_device_disk *disk, char *err);
+int be_lx_vtpm_add(struct be *be, uint32_t domid, libxl_device_vtpm *vtpm,
+                   char *err);
+int be_lx_vtpm_remove(struct be *be, uint32_t domid, int devid,
+                      const libxl_uuid *uuid, char *err);
+int be_lx_vtpm_list(struct be *be, uint32_t domid, libxl_vtpminfo **list_r,
+                    int *n_r, char *err);
+int be_lx_channel_list(struct be *be, uint32_t domid,
+                       libxl_channelinfo **list_r, int *n_r, char *err);
 
 #endif

@@ -1,9 +1,13 @@
 /*
- * be_libxl_pci.c - the libxl backend's PCI passthrough and CD-ROM media:
- * libxl_device_pci_* and libxl_cdrom_insert, as xl calls them.
+ * be_libxl_pci.c - the libxl backend's PCI passthrough, CD-ROM media,
+ * vTPMs and channels: libxl_device_pci_*, libxl_cdrom_insert,
+ * libxl_device_vtpm_* and libxl_device_channel_*, as xl calls them.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <libxl_utils.h>
 
 #include "be_libxl.h"
 
@@ -80,4 +84,98 @@ int be_lx_cdrom_insert(struct be *be, uint32_t domid,
     int rc = libxl_cdrom_insert(lx->ctx, domid, disk, NULL);
 
     return rc ? be_lx_fail(lx, err, domid, "changing the CD-ROM", rc) : 0;
+}
+
+int be_lx_vtpm_add(struct be *be, uint32_t domid, libxl_device_vtpm *vtpm,
+                   char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    int rc = libxl_device_vtpm_add(lx->ctx, domid, vtpm, NULL);
+
+    return rc ? be_lx_fail(lx, err, domid, "attaching the vTPM", rc) : 0;
+}
+
+int be_lx_vtpm_remove(struct be *be, uint32_t domid, int devid,
+                      const libxl_uuid *uuid, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    libxl_device_vtpm vtpm;
+    libxl_uuid u;
+    int rc;
+
+    libxl_device_vtpm_init(&vtpm);
+    if (uuid) {
+        libxl_uuid_copy(lx->ctx, &u, uuid);
+        rc = libxl_uuid_to_device_vtpm(lx->ctx, domid, &u, &vtpm);
+    } else {
+        rc = libxl_devid_to_device_vtpm(lx->ctx, domid, devid, &vtpm);
+    }
+    if (rc) {
+        libxl_device_vtpm_dispose(&vtpm);
+        snprintf(err, XT_ERRLEN, "domain %u has no such vTPM", domid);
+        be_lx_logger_clear(&lx->log);
+        return -1;
+    }
+    rc = libxl_device_vtpm_remove(lx->ctx, domid, &vtpm, NULL);
+    libxl_device_vtpm_dispose(&vtpm);
+    return rc ? be_lx_fail(lx, err, domid, "detaching the vTPM", rc) : 0;
+}
+
+int be_lx_vtpm_list(struct be *be, uint32_t domid, libxl_vtpminfo **list_r,
+                    int *n_r, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    libxl_device_vtpm *v;
+    libxl_vtpminfo *out;
+    int n = 0, i, k = 0;
+
+    *list_r = NULL;
+    *n_r = 0;
+    v = libxl_device_vtpm_list(lx->ctx, domid, &n);
+    if (!v)
+        return 0;
+    out = calloc(n, sizeof(*out));
+    for (i = 0; out && i < n; i++) {
+        libxl_vtpminfo_init(&out[k]);
+        if (!libxl_device_vtpm_getinfo(lx->ctx, domid, &v[i], &out[k]))
+            k++;
+    }
+    libxl_device_vtpm_list_free(v, n);
+    if (!out)
+        return snprintf(err, XT_ERRLEN, "out of memory"), -1;
+    *list_r = out;
+    *n_r = k;
+    return 0;
+}
+
+int be_lx_channel_list(struct be *be, uint32_t domid,
+                       libxl_channelinfo **list_r, int *n_r, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    libxl_device_channel *c;
+    libxl_channelinfo *out;
+    int n = 0, i, k = 0;
+
+    *list_r = NULL;
+    *n_r = 0;
+    c = libxl_device_channel_list(lx->ctx, domid, &n);
+    if (!c)
+        return 0;
+    out = calloc(n, sizeof(*out));
+    for (i = 0; out && i < n; i++) {
+        libxl_channelinfo_init(&out[k]);
+        if (!libxl_device_channel_getinfo(lx->ctx, domid, &c[i], &out[k])) {
+            out[k].devid = c[i].devid;
+            out[k].connection = c[i].connection;
+            k++;
+        }
+    }
+    for (i = 0; i < n; i++)
+        libxl_device_channel_dispose(&c[i]);
+    free(c);
+    if (!out)
+        return snprintf(err, XT_ERRLEN, "out of memory"), -1;
+    *list_r = out;
+    *n_r = k;
+    return 0;
 }

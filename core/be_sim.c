@@ -814,6 +814,10 @@ static const struct be_ops sim_ops = {
     .pci_remove = sim_pci_remove,
     .pci_list = sim_pci_list,
     .cdrom_insert = sim_cdrom_insert,
+    .vtpm_add = sim_vtpm_add,
+    .vtpm_remove = sim_vtpm_remove,
+    .vtpm_list = sim_vtpm_list,
+    .channel_list = sim_channel_list,
 };
 
 int be_sim_open(struct be **be_r, char *err)

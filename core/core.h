@@ -326,6 +326,20 @@ struct be_ops {
                     int *n_r, char *err);
     int (*cdrom_insert)(struct be *be, uint32_t domid,
                         libxl_device_disk *disk, char *err);
+
+    /*
+     * Added: vTPMs and channels.  Lists are arrays of libxl's info types,
+     * each disposed, then freed.  vtpm_remove names the vTPM by uuid, or
+     * by devid when uuid is NULL.
+     */
+    int (*vtpm_add)(struct be *be, uint32_t domid, libxl_device_vtpm *vtpm,
+                    char *err);
+    int (*vtpm_remove)(struct be *be, uint32_t domid, int devid,
+                       const libxl_uuid *uuid, char *err);
+    int (*vtpm_list)(struct be *be, uint32_t domid, libxl_vtpminfo **list_r,
+                     int *n_r, char *err);
+    int (*channel_list)(struct be *be, uint32_t domid,
+                        libxl_channelinfo **list_r, int *n_r, char *err);
 };
 
 struct be {

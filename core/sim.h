@@ -21,6 +21,7 @@
  *   DIR/dom/ID/mem         the guest memory, sparse
  *   DIR/dom/ID/dirty       the log-dirty bitmap, one bit per page
  *   DIR/dom/ID/sock        the guest's console and control socket
+ *   DIR/dom/ID/vtpms       its vTPMs (sim_vtpm.c); only when any
  *
  * Records are replaced with rename(2), so readers never see half a file
  * and need no lock.

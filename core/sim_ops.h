@@ -96,5 +96,14 @@ int sim_pci_list(struct be *be, uint32_t domid, libxl_device_pci **list_r,
                  int *n_r, char *err);
 int sim_cdrom_insert(struct be *be, uint32_t domid, libxl_device_disk *disk,
                      char *err);
+/* sim_vtpm.c */
+int sim_vtpm_add(struct be *be, uint32_t domid, libxl_device_vtpm *vtpm,
+                 char *err);
+int sim_vtpm_remove(struct be *be, uint32_t domid, int devid,
+                    const libxl_uuid *uuid, char *err);
+int sim_vtpm_list(struct be *be, uint32_t domid, libxl_vtpminfo **list_r,
+                  int *n_r, char *err);
+int sim_channel_list(struct be *be, uint32_t domid,
+                     libxl_channelinfo **list_r, int *n_r, char *err);
 
 #endif

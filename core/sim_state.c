@@ -363,7 +363,8 @@ int sim_alloc_domid(const struct sim *s, uint32_t *domid_r, char *err)
 int sim_remove_dom(const struct sim *s, uint32_t domid)
 {
     static const char *const files[] = {"info", "config.json", "extra",
-                                        "mem", "dirty", "sock", NULL};
+                                        "mem", "dirty", "sock", "vtpms",
+                                        NULL};
     char path[PATH_MAX], err[XT_ERRLEN];
     int i;
 

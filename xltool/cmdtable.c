@@ -357,6 +357,22 @@ const struct cmd_spec cmd_table[] = {
      "<Domain> <VirtualDevice>",
      "Eject the CD-ROM of drive <VirtualDevice> of an HVM <Domain>.",
      "-h                Print this help."},
+    {"vtpm-attach", main_vtpm_attach, CMD_MODIFIES,
+     "<Domain> [uuid=<uuid>] [backend=<BackDomain>]",
+     "Give <Domain> a vTPM served by the vTPM domain <BackDomain>.",
+     "-h                Print this help."},
+    {"vtpm-detach", main_vtpm_detach, CMD_MODIFIES,
+     "<Domain> <DevId|uuid>",
+     "Take a vTPM away from <Domain>.",
+     "-h                Print this help."},
+    {"vtpm-list", main_vtpm_list, 0,
+     "<Domain>...",
+     "List the vTPMs of the domains.",
+     "-h                Print this help."},
+    {"channel-list", main_channel_list, 0,
+     "<Domain>...",
+     "List the channels (consoles in disguise) of the domains.",
+     "-h                Print this help."},
     /* Host and monitoring. */
     {"claims", main_claims, 0,
      "[-h]",
@@ -428,7 +444,8 @@ const struct cmd_family cmd_families[] = {
     {"Devices", "block-attach, block-detach, block-list, network-attach, "
                 "network-detach, network-list, pci-attach, pci-detach, "
                 "pci-list, pci-assignable-add, pci-assignable-remove, "
-                "pci-assignable-list, cd-insert, cd-eject"},
+                "pci-assignable-list, cd-insert, cd-eject, vtpm-attach, "
+                "vtpm-detach, vtpm-list, channel-list"},
     {"Events", "trigger, sysrq, button-press, reset"},
     {"Host", "info, dmesg, top, claims, vm-list, debug-keys, "
              "set-parameters, relocation-server, bridge, bridge attach, "

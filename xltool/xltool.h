@@ -189,6 +189,11 @@ int main_pci_assignable_remove(int argc, char **argv);
 int main_pci_assignable_list(int argc, char **argv);
 int main_cd_insert(int argc, char **argv);
 int main_cd_eject(int argc, char **argv);
+/* vTPMs and channels (vtpm.c). */
+int main_vtpm_attach(int argc, char **argv);
+int main_vtpm_detach(int argc, char **argv);
+int main_vtpm_list(int argc, char **argv);
+int main_channel_list(int argc, char **argv);
 /* Events (domctl.c). */
 int main_button_press(int argc, char **argv);
 int main_reset(int argc, char **argv);
