@@ -702,6 +702,11 @@ static const struct be_ops lx_ops = {
     .vtpm_remove = be_lx_vtpm_remove,
     .vtpm_list = be_lx_vtpm_list,
     .channel_list = be_lx_channel_list,
+    .usbctrl_add = be_lx_usbctrl_add,
+    .usbctrl_remove = be_lx_usbctrl_remove,
+    .usbdev_add = be_lx_usbdev_add,
+    .usbdev_remove = be_lx_usbdev_remove,
+    .usb_list = be_lx_usb_list,
 };
 
 int be_libxl_open(struct be **be_r, char *err)

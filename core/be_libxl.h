@@ -182,5 +182,15 @@ int be_lx_vtpm_list(struct be *be, uint32_t domid, libxl_vtpminfo **list_r,
                     int *n_r, char *err);
 int be_lx_channel_list(struct be *be, uint32_t domid,
                        libxl_channelinfo **list_r, int *n_r, char *err);
+int be_lx_usbctrl_add(struct be *be, uint32_t domid,
+                      libxl_device_usbctrl *ctrl, char *err);
+int be_lx_usbctrl_remove(struct be *be, uint32_t domid, int devid,
+                         char *err);
+int be_lx_usbdev_add(struct be *be, uint32_t domid,
+                     libxl_device_usbdev *dev, char *err);
+int be_lx_usbdev_remove(struct be *be, uint32_t domid, int ctrl, int port,
+                        char *err);
+int be_lx_usb_list(struct be *be, uint32_t domid, struct be_usbctrl **list_r,
+                   int *n_r, char *err);
 
 #endif

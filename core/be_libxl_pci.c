@@ -1,7 +1,8 @@
 /*
  * be_libxl_pci.c - the libxl backend's PCI passthrough, CD-ROM media,
- * vTPMs and channels: libxl_device_pci_*, libxl_cdrom_insert,
- * libxl_device_vtpm_* and libxl_device_channel_*, as xl calls them.
+ * vTPMs, channels and virtual USB: libxl_device_pci_*,
+ * libxl_cdrom_insert, libxl_device_vtpm_*, libxl_device_channel_* and
+ * libxl_device_usb*, as xl calls them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +177,122 @@ int be_lx_channel_list(struct be *be, uint32_t domid,
     if (!out)
         return snprintf(err, XT_ERRLEN, "out of memory"), -1;
     *list_r = out;
+    *n_r = k;
+    return 0;
+}
+
+int be_lx_usbctrl_add(struct be *be, uint32_t domid,
+                      libxl_device_usbctrl *ctrl, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    int rc = libxl_device_usbctrl_add(lx->ctx, domid, ctrl, NULL);
+
+    return rc ? be_lx_fail(lx, err, domid, "adding the USB controller", rc)
+              : 0;
+}
+
+int be_lx_usbctrl_remove(struct be *be, uint32_t domid, int devid,
+                         char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    libxl_device_usbctrl c;
+    int rc;
+
+    libxl_device_usbctrl_init(&c);
+    rc = libxl_devid_to_device_usbctrl(lx->ctx, domid, devid, &c);
+    if (rc) {
+        libxl_device_usbctrl_dispose(&c);
+        snprintf(err, XT_ERRLEN, "domain %u has no USB controller %d",
+                 domid, devid);
+        be_lx_logger_clear(&lx->log);
+        return -1;
+    }
+    rc = libxl_device_usbctrl_remove(lx->ctx, domid, &c, NULL);
+    libxl_device_usbctrl_dispose(&c);
+    return rc ? be_lx_fail(lx, err, domid, "removing the USB controller",
+                           rc) : 0;
+}
+
+int be_lx_usbdev_add(struct be *be, uint32_t domid,
+                     libxl_device_usbdev *dev, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    int rc = libxl_device_usbdev_add(lx->ctx, domid, dev, NULL);
+
+    return rc ? be_lx_fail(lx, err, domid, "attaching the USB device", rc)
+              : 0;
+}
+
+int be_lx_usbdev_remove(struct be *be, uint32_t domid, int ctrl, int port,
+                        char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    libxl_device_usbdev d;
+    int rc;
+
+    libxl_device_usbdev_init(&d);
+    rc = libxl_ctrlport_to_device_usbdev(lx->ctx, domid, ctrl, port, &d);
+    if (rc) {
+        libxl_device_usbdev_dispose(&d);
+        snprintf(err, XT_ERRLEN, "domain %u: no USB device at controller "
+                 "%d port %d", domid, ctrl, port);
+        be_lx_logger_clear(&lx->log);
+        return -1;
+    }
+    rc = libxl_device_usbdev_remove(lx->ctx, domid, &d, NULL);
+    libxl_device_usbdev_dispose(&d);
+    return rc ? be_lx_fail(lx, err, domid, "detaching the USB device", rc)
+              : 0;
+}
+
+/* One controller's info and what each of its ports holds. */
+static void usb_ctrl_fill(struct be_lx *lx, uint32_t domid,
+                          const libxl_usbctrlinfo *info, struct be_usbctrl *c)
+{
+    libxl_device_usbdev d;
+    int p;
+
+    c->devid = info->devid;
+    c->type = info->type;
+    c->backend_id = info->backend_id;
+    c->state = info->state;
+    c->version = info->version;
+    c->ports = info->ports > BE_USB_PORTS ? BE_USB_PORTS : info->ports;
+    for (p = 1; p <= c->ports; p++) {
+        libxl_device_usbdev_init(&d);
+        if (!libxl_ctrlport_to_device_usbdev(lx->ctx, domid, info->devid, p,
+                                             &d)) {
+            c->port[p].used = 1;
+            c->port[p].bus = d.u.hostdev.hostbus;
+            c->port[p].addr = d.u.hostdev.hostaddr;
+        }
+        libxl_device_usbdev_dispose(&d);
+    }
+}
+
+int be_lx_usb_list(struct be *be, uint32_t domid, struct be_usbctrl **list_r,
+                   int *n_r, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    libxl_device_usbctrl *l;
+    libxl_usbctrlinfo info;
+    int n = 0, i, k = 0;
+
+    *list_r = NULL;
+    *n_r = 0;
+    l = libxl_device_usbctrl_list(lx->ctx, domid, &n);
+    if (!l)
+        return 0;
+    *list_r = calloc(n, sizeof(**list_r));
+    for (i = 0; *list_r && i < n; i++) {
+        libxl_usbctrlinfo_init(&info);
+        if (!libxl_device_usbctrl_getinfo(lx->ctx, domid, &l[i], &info))
+            usb_ctrl_fill(lx, domid, &info, &(*list_r)[k++]);
+        libxl_usbctrlinfo_dispose(&info);
+    }
+    libxl_device_usbctrl_list_free(l, n);
+    if (!*list_r)
+        return snprintf(err, XT_ERRLEN, "out of memory"), -1;
     *n_r = k;
     return 0;
 }

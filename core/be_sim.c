@@ -818,6 +818,11 @@ static const struct be_ops sim_ops = {
     .vtpm_remove = sim_vtpm_remove,
     .vtpm_list = sim_vtpm_list,
     .channel_list = sim_channel_list,
+    .usbctrl_add = sim_usbctrl_add,
+    .usbctrl_remove = sim_usbctrl_remove,
+    .usbdev_add = sim_usbdev_add,
+    .usbdev_remove = sim_usbdev_remove,
+    .usb_list = sim_usb_list,
 };
 
 int be_sim_open(struct be **be_r, char *err)

@@ -134,6 +134,18 @@ struct be_topology {
     int nnodes;
 };
 
+/* Added: one virtual USB controller and what its ports hold. */
+#define BE_USB_PORTS 31
+struct be_usbctrl {
+    int devid;
+    libxl_usbctrl_type type;
+    int backend_id, state, version, ports;
+    struct {
+        int used;
+        uint8_t bus, addr;
+    } port[BE_USB_PORTS + 1];    /* 1 to ports */
+};
+
 struct be;
 
 struct be_ops {
@@ -340,6 +352,22 @@ struct be_ops {
                      int *n_r, char *err);
     int (*channel_list)(struct be *be, uint32_t domid,
                         libxl_channelinfo **list_r, int *n_r, char *err);
+
+    /*
+     * Added: virtual USB.  usbdev_add takes usbdev->ctrl -1 (and port 0)
+     * for the first free port, making a controller when there is none,
+     * as libxl does.  A list is freed with free().
+     */
+    int (*usbctrl_add)(struct be *be, uint32_t domid,
+                       libxl_device_usbctrl *ctrl, char *err);
+    int (*usbctrl_remove)(struct be *be, uint32_t domid, int devid,
+                          char *err);
+    int (*usbdev_add)(struct be *be, uint32_t domid,
+                      libxl_device_usbdev *dev, char *err);
+    int (*usbdev_remove)(struct be *be, uint32_t domid, int ctrl, int port,
+                         char *err);
+    int (*usb_list)(struct be *be, uint32_t domid, struct be_usbctrl **list_r,
+                    int *n_r, char *err);
 };
 
 struct be {

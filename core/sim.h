@@ -22,6 +22,7 @@
  *   DIR/dom/ID/dirty       the log-dirty bitmap, one bit per page
  *   DIR/dom/ID/sock        the guest's console and control socket
  *   DIR/dom/ID/vtpms       its vTPMs (sim_vtpm.c); only when any
+ *   DIR/dom/ID/usb         its USB controllers and devices (sim_usb.c)
  *
  * Records are replaced with rename(2), so readers never see half a file
  * and need no lock.

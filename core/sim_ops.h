@@ -105,5 +105,15 @@ int sim_vtpm_list(struct be *be, uint32_t domid, libxl_vtpminfo **list_r,
                   int *n_r, char *err);
 int sim_channel_list(struct be *be, uint32_t domid,
                      libxl_channelinfo **list_r, int *n_r, char *err);
+/* sim_usb.c */
+int sim_usbctrl_add(struct be *be, uint32_t domid, libxl_device_usbctrl *ctrl,
+                    char *err);
+int sim_usbctrl_remove(struct be *be, uint32_t domid, int devid, char *err);
+int sim_usbdev_add(struct be *be, uint32_t domid, libxl_device_usbdev *dev,
+                   char *err);
+int sim_usbdev_remove(struct be *be, uint32_t domid, int ctrl, int port,
+                      char *err);
+int sim_usb_list(struct be *be, uint32_t domid, struct be_usbctrl **list_r,
+                 int *n_r, char *err);
 
 #endif

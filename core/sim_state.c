@@ -364,7 +364,7 @@ int sim_remove_dom(const struct sim *s, uint32_t domid)
 {
     static const char *const files[] = {"info", "config.json", "extra",
                                         "mem", "dirty", "sock", "vtpms",
-                                        NULL};
+                                        "usb", NULL};
     char path[PATH_MAX], err[XT_ERRLEN];
     int i;
 

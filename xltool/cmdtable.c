@@ -373,6 +373,32 @@ const struct cmd_spec cmd_table[] = {
      "<Domain>...",
      "List the channels (consoles in disguise) of the domains.",
      "-h                Print this help."},
+    {"usbctrl-attach", main_usbctrl_attach, CMD_MODIFIES,
+     "<Domain> [type=pv|qusb|devicemodel] [version=<version>] [ports=<number>]",
+     "Give <Domain> a virtual USB controller.",
+     "-h                Print this help.\n"
+     "type=TYPE         pv (the default), qusb or devicemodel.\n"
+     "version=N         USB 1 or 2 (the default).\n"
+     "ports=N           1 to 31 ports (default 8)."},
+    {"usbctrl-detach", main_usbctrl_detach, CMD_MODIFIES,
+     "<Domain> <DevId>",
+     "Take USB controller <DevId> (and its devices) away from <Domain>.",
+     "-h                Print this help."},
+    {"usbdev-attach", main_usbdev_attach, CMD_MODIFIES,
+     "<Domain> hostbus=<busnum> hostaddr=<devnum> [controller=<DevId> [port=<port>]]",
+     "Give <Domain> a USB device of the host.",
+     "-h                Print this help.\n"
+     "controller=, port=\n"
+     "                  Where it goes (default: the first free port, on a\n"
+     "                  new controller when none is free)."},
+    {"usbdev-detach", main_usbdev_detach, CMD_MODIFIES,
+     "<Domain> <controller> <port>",
+     "Take the USB device at <controller> <port> away from <Domain>.",
+     "-h                Print this help."},
+    {"usb-list", main_usb_list, 0,
+     "<Domain>",
+     "List the USB controllers of <Domain> and the devices on their ports.",
+     "-h                Print this help."},
     /* Host and monitoring. */
     {"claims", main_claims, 0,
      "[-h]",
@@ -445,7 +471,8 @@ const struct cmd_family cmd_families[] = {
                 "network-detach, network-list, pci-attach, pci-detach, "
                 "pci-list, pci-assignable-add, pci-assignable-remove, "
                 "pci-assignable-list, cd-insert, cd-eject, vtpm-attach, "
-                "vtpm-detach, vtpm-list, channel-list"},
+                "vtpm-detach, vtpm-list, channel-list, usbctrl-attach, "
+                "usbctrl-detach, usbdev-attach, usbdev-detach, usb-list"},
     {"Events", "trigger, sysrq, button-press, reset"},
     {"Host", "info, dmesg, top, claims, vm-list, debug-keys, "
              "set-parameters, relocation-server, bridge, bridge attach, "

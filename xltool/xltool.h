@@ -194,6 +194,12 @@ int main_vtpm_attach(int argc, char **argv);
 int main_vtpm_detach(int argc, char **argv);
 int main_vtpm_list(int argc, char **argv);
 int main_channel_list(int argc, char **argv);
+/* Virtual USB (usb.c). */
+int main_usbctrl_attach(int argc, char **argv);
+int main_usbctrl_detach(int argc, char **argv);
+int main_usbdev_attach(int argc, char **argv);
+int main_usbdev_detach(int argc, char **argv);
+int main_usb_list(int argc, char **argv);
 /* Events (domctl.c). */
 int main_button_press(int argc, char **argv);
 int main_reset(int argc, char **argv);
