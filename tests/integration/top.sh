@@ -6,7 +6,6 @@
 
 mkcfg tp "vcpus = 2" "disk = [ 'file:$IMG/disk.img,xvda,w' ]"
 x create tp.cfg >/dev/null || fail "create"
-id=$(x domid tp)
 
 hdr='      NAME  STATE   CPU(sec) CPU(%)     MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID'
 x top -b -i 2 -d 1 >top.out || fail "top -b"
