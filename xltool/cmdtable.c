@@ -399,6 +399,11 @@ const struct cmd_spec cmd_table[] = {
      "<Domain>",
      "List the USB controllers of <Domain> and the devices on their ports.",
      "-h                Print this help."},
+    {"cpupool-numa-split", main_cpupool_numa_split,
+     CMD_DRYRUN | CMD_MODIFIES,
+     "[-h]",
+     "Split the host into one cpupool per NUMA node.",
+     "-h                Print this help."},
     /* Host and monitoring. */
     {"claims", main_claims, 0,
      "[-h]",
@@ -466,7 +471,7 @@ const struct cmd_family cmd_families[] = {
     {"Scheduling and cpupools", "sched-credit, sched-credit2, "
                 "cpupool-create, cpupool-list, cpupool-destroy, "
                 "cpupool-rename, cpupool-cpu-add, cpupool-cpu-remove, "
-                "cpupool-migrate"},
+                "cpupool-migrate, cpupool-numa-split"},
     {"Devices", "block-attach, block-detach, block-list, network-attach, "
                 "network-detach, network-list, pci-attach, pci-detach, "
                 "pci-list, pci-assignable-add, pci-assignable-remove, "

@@ -1,6 +1,7 @@
 /*
  * cpupool.c - the cpupool commands (cpupool-create, -list, -destroy,
- * -rename, -cpu-add, -cpu-remove, -migrate), in xl's formats.  A pool
+ * -rename, -cpu-add, -cpu-remove, -migrate, -numa-split), in xl's
+ * formats.  A pool
  * config is read with libxlutil's reader, as xl reads it
  * (xlcpupool.cfg(5): name, sched, cpus).
  */
@@ -493,4 +494,92 @@ int xt_cpumap_alloc(libxl_bitmap *map, int ncpus)
         return -1;
     }
     return 0;
+}
+
+/* The cpus of node in the topology, into map (allocated for ncpus). */
+static int node_cpus(const struct be_topology *t, uint32_t node,
+                     libxl_bitmap *map)
+{
+    int c, n = 0;
+
+    for (c = 0; c < t->ncpus; c++)
+        if (t->cpus[c].node == node) {
+            libxl_bitmap_set(map, c);
+            n++;
+        }
+    return n;
+}
+
+/* Moves the cpus of every node but the first out of Pool-0 into a pool
+ * Pool-nodeN of the same scheduler, and renames Pool-0 Pool-nodeM after
+ * its node, as xl does; a host with pools besides Pool-0 is refused. */
+static int numa_split(struct be *be, const libxl_cpupoolinfo *pool0,
+                      const struct be_topology *t)
+{
+    libxl_bitmap cpus;
+    char err[XT_ERRLEN], name[32];
+    uint32_t first = t->cpus[0].node, node, poolid;
+    int done, rc = -1;
+
+    libxl_bitmap_init(&cpus);
+    for (node = 0; node <= 255; node++) {
+        if (node == first)
+            continue;
+        libxl_bitmap_dispose(&cpus);
+        if (xt_cpumap_alloc(&cpus, t->ncpus))
+            goto out;
+        if (!node_cpus(t, node, &cpus))
+            continue;
+        snprintf(name, sizeof(name), "Pool-node%u", node);
+        if (be->ops->pool_cpus(be, pool0->poolid, &cpus, 0, err) ||
+            be->ops->pool_create(be, name, pool0->sched, &cpus, &poolid,
+                                 err)) {
+            xt_err("cpupool-numa-split: %s", err);
+            goto out;
+        }
+    }
+    snprintf(name, sizeof(name), "Pool-node%u", first);
+    done = strcmp(pool0->pool_name, name) == 0;
+    if (!done && be->ops->pool_rename(be, pool0->poolid, name, err)) {
+        xt_err("cpupool-numa-split: %s", err);
+        goto out;
+    }
+    rc = 0;
+out:
+    libxl_bitmap_dispose(&cpus);
+    return rc;
+}
+
+int main_cpupool_numa_split(int argc, char **argv)
+{
+    libxl_cpupoolinfo *pools = NULL;
+    struct be_topology t;
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    int opt, n = 0, rc = EXIT_FAIL;
+
+    memset(&t, 0, sizeof(t));
+    SWITCH_FOREACH_OPT(opt, "", NULL, "cpupool-numa-split", 0) {
+    }
+    xt_check_max_args(argc, argv, 0, "cpupool-numa-split");
+    be = xt_backend();
+    if (!be || xt_pool_list(be, &pools, &n))
+        goto out;
+    if (n > 1) {
+        fprintf(stderr, "splitting not possible, already cpupools in use\n");
+        goto out;
+    }
+    if (be->ops->topology(be, &t, err) || !t.ncpus) {
+        xt_err("cpupool-numa-split: %s", t.ncpus ? err : "no cpu topology");
+        goto out;
+    }
+    if (!xt_dryrun && numa_split(be, &pools[0], &t))
+        goto out;
+    rc = EXIT_OK;
+out:
+    core_topology_dispose(&t);
+    if (pools)
+        libxl_cpupoolinfo_list_free(pools, n);
+    core_close(be);
+    return rc;
 }

@@ -173,6 +173,7 @@ int main_cpupool_rename(int argc, char **argv);
 int main_cpupool_cpu_add(int argc, char **argv);
 int main_cpupool_cpu_remove(int argc, char **argv);
 int main_cpupool_migrate(int argc, char **argv);
+int main_cpupool_numa_split(int argc, char **argv);
 /* Host and monitoring (list.c). */
 int main_claims(int argc, char **argv);
 int main_vm_list(int argc, char **argv);

@@ -126,6 +126,16 @@ unchanged x cpupool-list fast
 x cpupool-cpu-add Pool-0 "$last" || fail "cpu-add"
 [ "$(x cpupool-list -c Pool-0 | sed -n 2p)" = \
   "$(printf '%-19s%s' Pool-0 "$(seq -s, 0 $last)")" ] || fail "cpus back"
+# cpupool-numa-split: refused beside another pool; the simulated host is
+# one node, so Pool-0 becomes Pool-node0 with every cpu.
+x cpupool-create name=\"other\" cpus=\"\" >/dev/null || fail "empty pool"
+unchanged x cpupool-numa-split
+x cpupool-destroy other || fail "destroy other"
+x cpupool-numa-split || fail "cpupool-numa-split"
+[ "$(x cpupool-list -c | sed -n 2p)" = \
+  "$(printf '%-19s%s' Pool-node0 "$(seq -s, 0 $last)")" ] ||
+    fail "numa-split: $(x cpupool-list -c)"
+x cpupool-rename Pool-node0 Pool-0 || fail "rename back"
 # -N refuses a command that cannot dry-run, as xl does.
 x -N pause d1 2>err && fail "-N pause ran"
 grep -q 'does not implement -N' err || fail "-N refusal: $(cat err)"
