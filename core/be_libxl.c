@@ -707,6 +707,8 @@ static const struct be_ops lx_ops = {
     .usbdev_add = be_lx_usbdev_add,
     .usbdev_remove = be_lx_usbdev_remove,
     .usb_list = be_lx_usb_list,
+    .vcpu_sched_get = be_lx_vcpu_sched_get,
+    .vcpu_sched_set = be_lx_vcpu_sched_set,
 };
 
 int be_libxl_open(struct be **be_r, char *err)

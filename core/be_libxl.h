@@ -192,5 +192,10 @@ int be_lx_usbdev_remove(struct be *be, uint32_t domid, int ctrl, int port,
                         char *err);
 int be_lx_usb_list(struct be *be, uint32_t domid, struct be_usbctrl **list_r,
                    int *n_r, char *err);
+int be_lx_vcpu_sched_get(struct be *be, uint32_t domid,
+                         libxl_vcpu_sched_params *p, char *err);
+int be_lx_vcpu_sched_set(struct be *be, uint32_t domid,
+                         const libxl_vcpu_sched_params *p, int all,
+                         char *err);
 
 #endif

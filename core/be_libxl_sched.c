@@ -283,3 +283,27 @@ int be_lx_vncviewer(struct be *be, uint32_t domid, int autopass, char *err)
     }
     return 0;
 }
+
+int be_lx_vcpu_sched_get(struct be *be, uint32_t domid,
+                         libxl_vcpu_sched_params *p, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    int rc = p->num_vcpus ? libxl_vcpu_sched_params_get(lx->ctx, domid, p)
+                          : libxl_vcpu_sched_params_get_all(lx->ctx, domid,
+                                                            p);
+
+    return rc ? be_lx_fail(lx, err, domid, "reading the vcpus' scheduler "
+                           "parameters", rc) : 0;
+}
+
+int be_lx_vcpu_sched_set(struct be *be, uint32_t domid,
+                         const libxl_vcpu_sched_params *p, int all,
+                         char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    int rc = all ? libxl_vcpu_sched_params_set_all(lx->ctx, domid, p)
+                 : libxl_vcpu_sched_params_set(lx->ctx, domid, p);
+
+    return rc ? be_lx_fail(lx, err, domid, "setting the vcpus' scheduler "
+                           "parameters", rc) : 0;
+}

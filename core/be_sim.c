@@ -823,6 +823,8 @@ static const struct be_ops sim_ops = {
     .usbdev_add = sim_usbdev_add,
     .usbdev_remove = sim_usbdev_remove,
     .usb_list = sim_usb_list,
+    .vcpu_sched_get = sim_vcpu_sched_get,
+    .vcpu_sched_set = sim_vcpu_sched_set,
 };
 
 int be_sim_open(struct be **be_r, char *err)

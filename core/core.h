@@ -368,6 +368,18 @@ struct be_ops {
                          char *err);
     int (*usb_list)(struct be *be, uint32_t domid, struct be_usbctrl **list_r,
                     int *n_r, char *err);
+
+    /*
+     * Added: per-vcpu scheduler parameters (RTDS).  vcpu_sched_get fills
+     * p->vcpus for the vcpus it names (p->num_vcpus of them), or for every
+     * vcpu when p->num_vcpus is 0 (then allocated here).  vcpu_sched_set
+     * sets the vcpus p names, or with all every vcpu to p->vcpus[0]'s.
+     */
+    int (*vcpu_sched_get)(struct be *be, uint32_t domid,
+                          libxl_vcpu_sched_params *p, char *err);
+    int (*vcpu_sched_set)(struct be *be, uint32_t domid,
+                          const libxl_vcpu_sched_params *p, int all,
+                          char *err);
 };
 
 struct be {

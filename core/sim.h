@@ -84,6 +84,10 @@ struct sim_dom {
     uint32_t pool;
     int weight, cap;
     uint64_t soft[SIM_MAX_VCPUS];       /* added: soft affinity; 0 = all */
+    /* Added: RTDS per vcpu, in microseconds; 0 is the default (10000,
+     * 4000); extratime 0 default (yes), 1 no, 2 yes. */
+    uint32_t rt_period[SIM_MAX_VCPUS], rt_budget[SIM_MAX_VCPUS];
+    uint8_t rt_extra[SIM_MAX_VCPUS];
 };
 
 /* The first page of guest memory: the guest's clock, never checksummed. */

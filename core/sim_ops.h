@@ -115,5 +115,10 @@ int sim_usbdev_remove(struct be *be, uint32_t domid, int ctrl, int port,
                       char *err);
 int sim_usb_list(struct be *be, uint32_t domid, struct be_usbctrl **list_r,
                  int *n_r, char *err);
+int sim_vcpu_sched_get(struct be *be, uint32_t domid,
+                       libxl_vcpu_sched_params *vp, char *err);
+int sim_vcpu_sched_set(struct be *be, uint32_t domid,
+                       const libxl_vcpu_sched_params *vp, int all,
+                       char *err);
 
 #endif

@@ -25,6 +25,9 @@
 #include "sim_ops.h"
 
 #define POOL_MAX        64
+#define RT_PERIOD       10000       /* RTDS's defaults, microseconds */
+#define RT_BUDGET       4000
+#define RT_MIN          10          /* Xen's least period and budget */
 #define POOL_NAME_MAX   64
 #define POOL_CPUS_MAX   1024
 
@@ -505,6 +508,13 @@ int sim_sched_get(struct be *be, uint32_t domid,
     if (dom_pool(s, domid, &ps, &d, &p, err))
         return -1;
     sp->sched = p->sched;
+    if (p->sched == LIBXL_SCHEDULER_RTDS) {
+        /* As Xen answers for a domain: its first vcpu's. */
+        sp->period = d.rt_period[0] ? d.rt_period[0] : RT_PERIOD;
+        sp->budget = d.rt_budget[0] ? d.rt_budget[0] : RT_BUDGET;
+        sp->extratime = d.rt_extra[0] != 1;
+        return 0;
+    }
     sp->weight = d.weight ? d.weight : 256;
     sp->cap = d.cap;
     return 0;
@@ -529,6 +539,49 @@ static int weight_cap_check(const struct sim_dom *d,
     return 0;
 }
 
+/* One vcpu's RTDS parameters, given (-1: keep) and checked as Xen
+ * checks them: at least 10 us each, the budget within the period. */
+static int rt_set(struct sim_dom *d, int v, int period, int budget,
+                  int extratime, char *err)
+{
+    int p = period >= 0 ? period
+            : (d->rt_period[v] ? (int)d->rt_period[v] : RT_PERIOD);
+    int b = budget >= 0 ? budget
+            : (d->rt_budget[v] ? (int)d->rt_budget[v] : RT_BUDGET);
+
+    if (v < 0 || (unsigned)v >= d->vcpus_max)
+        return sim_err(err, "domain %s has no vcpu %d", d->name, v), -1;
+    if (p < RT_MIN || b < RT_MIN || b > p)
+        return sim_err(err, "domain %s vcpu %d: period %d us and budget "
+                       "%d us: each at least %d, the budget at most the "
+                       "period", d->name, v, p, b, RT_MIN), -1;
+    d->rt_period[v] = p;
+    d->rt_budget[v] = b;
+    if (extratime >= 0)
+        d->rt_extra[v] = extratime ? 2 : 1;
+    return 0;
+}
+
+/* A domain-wide setting: every vcpu, or none when one is refused. */
+static int rt_set_all(struct sim_dom *d, const libxl_domain_sched_params *sp,
+                      char *err)
+{
+    struct sim_dom copy = *d;
+    unsigned int v;
+
+    for (v = 0; v < d->vcpus_max; v++)
+        if (rt_set(&copy, v,
+                   sp->period == LIBXL_DOMAIN_SCHED_PARAM_PERIOD_DEFAULT
+                       ? -1 : sp->period,
+                   sp->budget == LIBXL_DOMAIN_SCHED_PARAM_BUDGET_DEFAULT
+                       ? -1 : sp->budget,
+                   sp->extratime == LIBXL_DOMAIN_SCHED_PARAM_EXTRATIME_DEFAULT
+                       ? -1 : sp->extratime, err))
+            return -1;
+    *d = copy;
+    return 0;
+}
+
 int sim_sched_set(struct be *be, uint32_t domid,
                   const libxl_domain_sched_params *sp, char *err)
 {
@@ -547,6 +600,12 @@ int sim_sched_set(struct be *be, uint32_t domid,
         sim_err(err, "domain %s runs under %s, not %s", d.name,
                 libxl_scheduler_to_string(p->sched),
                 libxl_scheduler_to_string(sp->sched));
+        goto out;
+    }
+    if (p->sched == LIBXL_SCHEDULER_RTDS) {
+        if (rt_set_all(&d, sp, err))
+            goto out;
+        rc = sim_info_write(s, &d, err);
         goto out;
     }
     if (p->sched != LIBXL_SCHEDULER_CREDIT &&
@@ -693,4 +752,84 @@ int sim_node_affinity(struct be *be, uint32_t domid, libxl_bitmap *nodemap,
         return sim_err(err, "out of memory"), -1;
     libxl_bitmap_set(nodemap, 0);
     return 0;
+}
+
+/* The domain, which must run under RTDS. */
+static int rt_dom(struct sim *s, uint32_t domid, struct sim_dom *d,
+                  char *err)
+{
+    struct pools ps;
+    struct pool *p;
+
+    if (domid == 0)
+        return sim_err(err, "Domain-0's scheduler parameters are the "
+                       "host's own here"), -1;
+    if (dom_pool(s, domid, &ps, d, &p, err))
+        return -1;
+    if (p->sched != LIBXL_SCHEDULER_RTDS)
+        return sim_err(err, "domain %s runs under %s, not rtds", d->name,
+                       libxl_scheduler_to_string(p->sched)), -1;
+    return 0;
+}
+
+int sim_vcpu_sched_get(struct be *be, uint32_t domid,
+                       libxl_vcpu_sched_params *vp, char *err)
+{
+    struct sim_dom d;
+    int i, v;
+
+    if (rt_dom((struct sim *)be, domid, &d, err))
+        return -1;
+    if (!vp->num_vcpus) {
+        vp->vcpus = calloc(d.vcpus_max, sizeof(*vp->vcpus));
+        if (!vp->vcpus)
+            return sim_err(err, "out of memory"), -1;
+        vp->num_vcpus = d.vcpus_max;
+        for (i = 0; i < vp->num_vcpus; i++)
+            vp->vcpus[i].vcpuid = i;
+    }
+    vp->sched = LIBXL_SCHEDULER_RTDS;
+    for (i = 0; i < vp->num_vcpus; i++) {
+        v = vp->vcpus[i].vcpuid;
+        if (v < 0 || (unsigned)v >= d.vcpus_max)
+            return sim_err(err, "domain %s has no vcpu %d", d.name, v), -1;
+        vp->vcpus[i].period = d.rt_period[v] ? (int)d.rt_period[v]
+                                             : RT_PERIOD;
+        vp->vcpus[i].budget = d.rt_budget[v] ? (int)d.rt_budget[v]
+                                             : RT_BUDGET;
+        vp->vcpus[i].extratime = d.rt_extra[v] != 1;
+    }
+    return 0;
+}
+
+int sim_vcpu_sched_set(struct be *be, uint32_t domid,
+                       const libxl_vcpu_sched_params *vp, int all, char *err)
+{
+    struct sim *s = (struct sim *)be;
+    struct sim_dom d;
+    const libxl_sched_params *x;
+    int lk = -1, rc = -1, i;
+    unsigned int v;
+
+    if (sim_lock(s, &lk, err) || rt_dom(s, domid, &d, err))
+        goto out;
+    if (!vp->num_vcpus) {
+        sim_err(err, "no vcpu given");
+        goto out;
+    }
+    for (i = 0; i < (all ? 1 : vp->num_vcpus); i++) {
+        x = &vp->vcpus[i];
+        for (v = 0; v < d.vcpus_max; v++)
+            if ((all || (int)v == x->vcpuid) &&
+                rt_set(&d, v, x->period, x->budget, x->extratime, err))
+                goto out;
+        if (!all && (x->vcpuid < 0 || (unsigned)x->vcpuid >= d.vcpus_max)) {
+            sim_err(err, "domain %s has no vcpu %d", d.name, x->vcpuid);
+            goto out;
+        }
+    }
+    rc = sim_info_write(s, &d, err);
+out:
+    sim_unlock(lk);
+    return rc;
 }

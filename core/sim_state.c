@@ -102,6 +102,19 @@ static int info_field(struct sim_dom *d, const char *k, const char *v)
     if (!strcmp(k, "uuid"))
         return snprintf(d->uuid, sizeof(d->uuid), "%s", v) >=
                (int)sizeof(d->uuid) ? -1 : 0;
+    if (!strncmp(k, "rt", 2) && (k[2] == 'p' || k[2] == 'b' || k[2] == 'e')) {
+        uint64_t i;
+        if (parse_u64(k + 3, &i) || i >= SIM_MAX_VCPUS || !isnum ||
+            n > UINT32_MAX)
+            return -1;
+        if (k[2] == 'p')
+            d->rt_period[i] = n;
+        else if (k[2] == 'b')
+            d->rt_budget[i] = n;
+        else
+            d->rt_extra[i] = n > 2 ? 0 : n;
+        return 0;
+    }
     if (!strncmp(k, "affinity", 8) || !strncmp(k, "soft", 4)) {
         int hard = k[0] == 'a';
         uint64_t i;
@@ -193,6 +206,9 @@ static void info_print(FILE *f, const struct sim_dom *d)
             fprintf(f, "affinity%d %" PRIu64 "\n", i, d->affinity[i]);
         if (d->soft[i])
             fprintf(f, "soft%d %" PRIu64 "\n", i, d->soft[i]);
+        if (d->rt_period[i] || d->rt_budget[i] || d->rt_extra[i])
+            fprintf(f, "rtp%d %u\nrtb%d %u\nrte%d %u\n", i,
+                    d->rt_period[i], i, d->rt_budget[i], i, d->rt_extra[i]);
     }
 }
 

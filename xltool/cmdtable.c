@@ -285,6 +285,22 @@ const struct cmd_spec cmd_table[] = {
      "                  The rate limit, in microseconds.\n"
      "-p CPUPOOL, --cpupool=CPUPOOL\n"
      "                  Only CPUPOOL (with -s: CPUPOOL, not Pool-0)."},
+    {"sched-rtds", main_sched_rtds, CMD_DRYRUN | CMD_MODIFIES,
+     "[-d <Domain> [-v[=VCPUID/all]] [-p[=PERIOD]] [-b[=BUDGET]] [-e[=EXTRATIME]]] [-c CPUPOOL]",
+     "Get or set the RTDS scheduler's parameters, per domain or per vcpu.",
+     "-h                Print this help.\n"
+     "-d DOMAIN, --domain=DOMAIN\n"
+     "                  The domain to show or change.\n"
+     "-v VCPUID/all, --vcpuid=VCPUID/all\n"
+     "                  The vcpu (repeatable) or all of them.\n"
+     "-p PERIOD, --period=PERIOD\n"
+     "                  Period, in microseconds (one per -v).\n"
+     "-b BUDGET, --budget=BUDGET\n"
+     "                  Budget, in microseconds (one per -v).\n"
+     "-e EXTRATIME, --extratime=EXTRATIME\n"
+     "                  1: may run beyond its budget, 0: may not.\n"
+     "-c CPUPOOL, --cpupool=CPUPOOL\n"
+     "                  Only CPUPOOL."},
     {"cpupool-create", main_cpupool_create, CMD_DRYRUN | CMD_MODIFIES,
      "[options] [<ConfigFile>] [Variable=value ...]",
      "Create a cpupool from a config (name, sched, cpus).",
@@ -468,7 +484,7 @@ const struct cmd_family cmd_families[] = {
                 "unpause, rename, domid, domname, domstate, uptime, save, "
                 "restore, migrate, migrate-receive, dump-core"},
     {"Memory and vcpus", "mem-set, mem-max, vcpu-set, vcpu-list, vcpu-pin"},
-    {"Scheduling and cpupools", "sched-credit, sched-credit2, "
+    {"Scheduling and cpupools", "sched-credit, sched-credit2, sched-rtds, "
                 "cpupool-create, cpupool-list, cpupool-destroy, "
                 "cpupool-rename, cpupool-cpu-add, cpupool-cpu-remove, "
                 "cpupool-migrate, cpupool-numa-split"},

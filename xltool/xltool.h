@@ -166,6 +166,7 @@ int main_bridge_detach(int argc, char **argv);
 /* Scheduling and cpupools (sched.c, cpupool.c). */
 int main_sched_credit(int argc, char **argv);
 int main_sched_credit2(int argc, char **argv);
+int main_sched_rtds(int argc, char **argv);
 int main_cpupool_create(int argc, char **argv);
 int main_cpupool_list(int argc, char **argv);
 int main_cpupool_destroy(int argc, char **argv);

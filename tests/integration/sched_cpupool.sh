@@ -12,7 +12,10 @@ last=$((ncpus - 1))
 
 # unchanged CMD...: CMD fails with one line on stderr and the pools and
 # the domains' parameters are as they were.
-snapshot() { x cpupool-list -c; x cpupool-list; x sched-credit; x sched-credit2; }
+snapshot() {
+    x cpupool-list -c; x cpupool-list; x sched-credit; x sched-credit2
+    x sched-rtds -v all
+}
 unchanged() {
     local before after
     before=$(snapshot 2>&1)
@@ -126,6 +129,36 @@ unchanged x cpupool-list fast
 x cpupool-cpu-add Pool-0 "$last" || fail "cpu-add"
 [ "$(x cpupool-list -c Pool-0 | sed -n 2p)" = \
   "$(printf '%-19s%s' Pool-0 "$(seq -s, 0 $last)")" ] || fail "cpus back"
+# sched-rtds: an RTDS pool, its domain's defaults, per-vcpu settings.
+x cpupool-cpu-remove Pool-0 "$last" || fail "cpu for rtds"
+x cpupool-create name=\"rt\" sched=\"rtds\" cpus=\"$last\" >/dev/null ||
+    fail "rtds pool"
+x cpupool-migrate d1 rt || fail "d1 to rt"
+printf -v rthdr '%-33s %4s %9s %9s %10s' Name ID Period Budget Extratime
+printf -v rtrow '%-33s %4d %9d %9d %10s' d1 "$id" 10000 4000 yes
+[ "$(x sched-rtds)" = "Cpupool rt: sched=RTDS
+$rthdr
+$rtrow" ] || fail "sched-rtds: $(x sched-rtds)"
+x sched-rtds -d d1 -v 1 -p 20000 -b 5000 -e 0 || fail "set vcpu 1"
+printf -v v0 '%-33s %4d %4d %9u %9u %10s' d1 "$id" 0 10000 4000 yes
+printf -v v1 '%-33s %4d %4d %9u %9u %10s' d1 "$id" 1 20000 5000 no
+[ "$(x sched-rtds -d d1 -v all | tail -2)" = "$v0
+$v1" ] || fail "vcpus: $(x sched-rtds -d d1 -v all)"
+unchanged x sched-rtds -d d1 -v all -p 100 -b 200 -e 1
+unchanged x sched-rtds -d d1 -v 0 -p 5 -b 5 -e 1
+unchanged x sched-rtds -d d1 -v 7 -p 100 -b 50 -e 1
+unchanged x sched-rtds -d d1 -p 100 -b 50 -e 1
+unchanged x sched-rtds -d d1 -v 0 -p 100
+unchanged x sched-rtds -c rt -d d1
+x sched-rtds -d d1 -v all -p 30000 -b 10000 -e 1 || fail "set all"
+[ "$(x sched-rtds -d d1 | tail -1)" = \
+  "$(printf '%-33s %4d %9d %9d %10s' d1 "$id" 30000 10000 yes)" ] ||
+    fail "after -v all: $(x sched-rtds -d d1)"
+x cpupool-migrate d1 Pool-0 || fail "d1 back"
+unchanged x sched-rtds -d d1
+x cpupool-destroy rt || fail "destroy rt"
+x cpupool-cpu-add Pool-0 "$last" || fail "cpu back"
+
 # cpupool-numa-split: refused beside another pool; the simulated host is
 # one node, so Pool-0 becomes Pool-node0 with every cpu.
 x cpupool-create name=\"other\" cpus=\"\" >/dev/null || fail "empty pool"
