@@ -709,6 +709,7 @@ static const struct be_ops lx_ops = {
     .usb_list = be_lx_usb_list,
     .vcpu_sched_get = be_lx_vcpu_sched_get,
     .vcpu_sched_set = be_lx_vcpu_sched_set,
+    .config_update = be_lx_config_update,
 };
 
 int be_libxl_open(struct be **be_r, char *err)

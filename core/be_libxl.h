@@ -197,5 +197,7 @@ int be_lx_vcpu_sched_get(struct be *be, uint32_t domid,
 int be_lx_vcpu_sched_set(struct be *be, uint32_t domid,
                          const libxl_vcpu_sched_params *p, int all,
                          char *err);
+int be_lx_config_update(struct be *be, uint32_t domid, const char *text,
+                        size_t len, libxl_domain_config *c, char *err);
 
 #endif

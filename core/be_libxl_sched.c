@@ -307,3 +307,17 @@ int be_lx_vcpu_sched_set(struct be *be, uint32_t domid,
     return rc ? be_lx_fail(lx, err, domid, "setting the vcpus' scheduler "
                            "parameters", rc) : 0;
 }
+
+/* As xl keeps it: the text, in the domain's "xl" userdata, which the
+ * watcher (be_libxl_watch.c) reads when it restarts the domain. */
+int be_lx_config_update(struct be *be, uint32_t domid, const char *text,
+                        size_t len, libxl_domain_config *c, char *err)
+{
+    struct be_lx *lx = be_lx_of(be);
+    int rc;
+
+    (void)c;
+    rc = libxl_userdata_store(lx->ctx, domid, "xl", (const uint8_t *)text,
+                              (int)len);
+    return rc ? be_lx_fail(lx, err, domid, "storing the config", rc) : 0;
+}

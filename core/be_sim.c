@@ -825,6 +825,7 @@ static const struct be_ops sim_ops = {
     .usb_list = sim_usb_list,
     .vcpu_sched_get = sim_vcpu_sched_get,
     .vcpu_sched_set = sim_vcpu_sched_set,
+    .config_update = sim_config_update,
 };
 
 int be_sim_open(struct be **be_r, char *err)

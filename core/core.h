@@ -380,6 +380,15 @@ struct be_ops {
     int (*vcpu_sched_set)(struct be *be, uint32_t domid,
                           const libxl_vcpu_sched_params *p, int all,
                           char *err);
+
+    /*
+     * Added: config-update.  The config the domain is rebuilt from at its
+     * next restart: text (the file with its key=value lines, as xl keeps
+     * it) and c, parsed from it by the caller.  The domain keeps its name
+     * and UUID.
+     */
+    int (*config_update)(struct be *be, uint32_t domid, const char *text,
+                         size_t len, libxl_domain_config *c, char *err);
 };
 
 struct be {

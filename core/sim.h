@@ -23,6 +23,8 @@
  *   DIR/dom/ID/sock        the guest's console and control socket
  *   DIR/dom/ID/vtpms       its vTPMs (sim_vtpm.c); only when any
  *   DIR/dom/ID/usb         its USB controllers and devices (sim_usb.c)
+ *   DIR/dom/ID/update.json config-update's config, which replaces
+ *                          config.json at the next restart
  *
  * Records are replaced with rename(2), so readers never see half a file
  * and need no lock.

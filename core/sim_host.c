@@ -235,3 +235,39 @@ int sim_vncviewer(struct be *be, uint32_t domid, int autopass, char *err)
     return sim_err(err, "domain %s has no VNC display (a simulated guest "
                    "has its text console only)", d.name), -1;
 }
+
+/* Kept beside the domain's config until its next restart (sim_super.c's
+ * reload_config), with the domain's own name and UUID. */
+int sim_config_update(struct be *be, uint32_t domid, const char *text,
+                      size_t len, libxl_domain_config *c, char *err)
+{
+    struct sim *s = (struct sim *)be;
+    char path[PATH_MAX], *json = NULL, *name = NULL;
+    struct sim_dom d;
+    libxl_uuid saved;
+    int lk = -1, rc = -1;
+
+    (void)text;
+    (void)len;
+    if (domid == 0)
+        return sim_err(err, "Domain-0 is not rebuilt from a config"), -1;
+    if (sim_lock(s, &lk, err) || sim_info_read(s, domid, &d, err) ||
+        sim_path(s, domid, "update.json", path, sizeof(path), err))
+        goto out;
+    name = c->c_info.name;
+    libxl_uuid_copy(NULL, &saved, &c->c_info.uuid);
+    c->c_info.name = d.name;
+    libxl_uuid_from_string(&c->c_info.uuid, d.uuid);
+    json = cfg_config_to_json(c);
+    c->c_info.name = name;
+    libxl_uuid_copy(NULL, &c->c_info.uuid, &saved);
+    if (!json) {
+        sim_err(err, "domain %s: cannot write the config", d.name);
+        goto out;
+    }
+    rc = sim_write_text(path, json, err);
+out:
+    free(json);
+    sim_unlock(lk);
+    return rc;
+}

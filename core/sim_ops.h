@@ -120,5 +120,7 @@ int sim_vcpu_sched_get(struct be *be, uint32_t domid,
 int sim_vcpu_sched_set(struct be *be, uint32_t domid,
                        const libxl_vcpu_sched_params *vp, int all,
                        char *err);
+int sim_config_update(struct be *be, uint32_t domid, const char *text,
+                      size_t len, libxl_domain_config *c, char *err);
 
 #endif

@@ -380,7 +380,7 @@ int sim_remove_dom(const struct sim *s, uint32_t domid)
 {
     static const char *const files[] = {"info", "config.json", "extra",
                                         "mem", "dirty", "sock", "vtpms",
-                                        "usb", NULL};
+                                        "usb", "update.json", NULL};
     char path[PATH_MAX], err[XT_ERRLEN];
     int i;
 

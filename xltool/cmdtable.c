@@ -453,6 +453,14 @@ const struct cmd_spec cmd_table[] = {
      "[-h]",
      "List the guests (every domain but Domain-0) by UUID.",
      "-h                Print this help."},
+    {"config-update", main_config_update, CMD_DRYRUN | CMD_MODIFIES,
+     "<Domain> <ConfigFile> [options] [vars]",
+     "Change the config <Domain> is rebuilt from when it restarts.",
+     "-h                Print this help.\n"
+     "-f FILE, --defconfig=FILE\n"
+     "                  Read the config from FILE.\n"
+     "-d                Print the config read, as JSON.\n"
+     "vars              key=value lines added to the file."},
     /* Events and state. */
     {"button-press", main_button_press, CMD_MODIFIES,
      "<Domain> <Button>",
@@ -482,7 +490,7 @@ const int cmd_table_count = sizeof(cmd_table) / sizeof(cmd_table[0]);
 const struct cmd_family cmd_families[] = {
     {"Domains", "create, list, console, destroy, shutdown, reboot, pause, "
                 "unpause, rename, domid, domname, domstate, uptime, save, "
-                "restore, migrate, migrate-receive, dump-core"},
+                "restore, migrate, migrate-receive, dump-core, config-update"},
     {"Memory and vcpus", "mem-set, mem-max, vcpu-set, vcpu-list, vcpu-pin"},
     {"Scheduling and cpupools", "sched-credit, sched-credit2, sched-rtds, "
                 "cpupool-create, cpupool-list, cpupool-destroy, "

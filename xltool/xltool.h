@@ -204,6 +204,7 @@ int main_usbdev_detach(int argc, char **argv);
 int main_usb_list(int argc, char **argv);
 /* Events (domctl.c). */
 int main_button_press(int argc, char **argv);
+int main_config_update(int argc, char **argv);
 int main_reset(int argc, char **argv);
 
 /* Parses the config file named on the command line (found as xm did),
