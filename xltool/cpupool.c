@@ -101,10 +101,48 @@ static char *pool_config_text(const char *file, int nvars, char **vars)
     return text;
 }
 
-/* The cpus the config names ("cpus" as a list or a range string), each
- * of which must be free. */
-static int pool_config_cpus(XLU_Config *cfg, const libxl_bitmap *freemap,
-                            int ncpus, libxl_bitmap *cpus, int *n_r)
+/* "nodes": the free cpus of the nodes listed, as xl takes them; none is
+ * an error. */
+static int pool_config_nodes(struct be *be, XLU_ConfigList *list,
+                             const libxl_bitmap *freemap, libxl_bitmap *cpus,
+                             int *n_r)
+{
+    struct be_topology t;
+    char err[XT_ERRLEN];
+    const char *s;
+    long node;
+    int i, c;
+
+    memset(&t, 0, sizeof(t));
+    if (be->ops->topology(be, &t, err)) {
+        xt_err("cpupool-create: %s", err);
+        return -1;
+    }
+    for (i = 0; (s = xlu_cfg_get_listitem(list, i)); i++) {
+        if (xt_parse_long(s, 0, 255, &node)) {
+            xt_err("cpupool-create: invalid node \"%s\"", s);
+            core_topology_dispose(&t);
+            return -1;
+        }
+        for (c = 0; c < t.ncpus && c < (int)cpus->size * 8; c++)
+            if (t.cpus[c].node == (uint32_t)node &&
+                libxl_bitmap_test(freemap, c) &&
+                !libxl_bitmap_test(cpus, c)) {
+                libxl_bitmap_set(cpus, c);
+                (*n_r)++;
+            }
+    }
+    core_topology_dispose(&t);
+    if (!*n_r)
+        fprintf(stderr, "no free cpu found\n");
+    return *n_r ? 0 : -1;
+}
+
+/* The cpus the config names ("nodes", or "cpus" as a list or a range
+ * string), each of which must be free. */
+static int pool_config_cpus(struct be *be, XLU_Config *cfg,
+                            const libxl_bitmap *freemap, int ncpus,
+                            libxl_bitmap *cpus, int *n_r)
 {
     XLU_ConfigList *list;
     const char *s;
@@ -112,11 +150,8 @@ static int pool_config_cpus(XLU_Config *cfg, const libxl_bitmap *freemap,
     int i;
 
     *n_r = 0;
-    if (!xlu_cfg_get_list(cfg, "nodes", &list, 0, 0)) {
-        xt_err("cpupool-create: \"nodes\" is not supported; name the "
-               "cpus");
-        return -1;
-    }
+    if (!xlu_cfg_get_list(cfg, "nodes", &list, 0, 0))
+        return pool_config_nodes(be, list, freemap, cpus, n_r);
     if (!xlu_cfg_get_list(cfg, "cpus", &list, 0, 1)) {
         for (i = 0; (s = xlu_cfg_get_listitem(list, i)); i++) {
             if (xt_parse_long(s, 0, ncpus - 1, &c)) {
@@ -181,7 +216,8 @@ static int pool_config_read(struct be *be, XLU_Config *cfg, const char *file,
     }
     if (host_free_cpus(be, pools, n, &freemap, &host_cpus) ||
         xt_cpumap_alloc(&ps->cpus, host_cpus) ||
-        pool_config_cpus(cfg, &freemap, host_cpus, &ps->cpus, &ps->ncpus))
+        pool_config_cpus(be, cfg, &freemap, host_cpus, &ps->cpus,
+                         &ps->ncpus))
         goto out;
     rc = 0;
 out:
@@ -390,6 +426,49 @@ out:
     return rc;
 }
 
+/* "node:N": the cpus of NUMA node N that are free (add) or the pool's
+ * (remove), as libxl_cpupool_cpuadd_node and _cpuremove_node take them. */
+static int node_select(struct be *be, const char *cmd, const char *spec,
+                       uint32_t poolid, int add, libxl_bitmap *cpus)
+{
+    libxl_cpupoolinfo *pools = NULL;
+    struct be_topology t;
+    char err[XT_ERRLEN];
+    long node;
+    int n = 0, i, c, in, found = 0, rc = -1;
+
+    memset(&t, 0, sizeof(t));
+    if (xt_parse_long(spec, 0, 255, &node)) {
+        xt_err("%s: invalid node 'node:%s'", cmd, spec);
+        return -1;
+    }
+    if (be->ops->topology(be, &t, err) || xt_pool_list(be, &pools, &n)) {
+        if (!pools)
+            xt_err("%s: %s", cmd, err);
+        goto out;
+    }
+    for (c = 0; c < t.ncpus && c < (int)cpus->size * 8; c++) {
+        if (t.cpus[c].node != (uint32_t)node)
+            continue;
+        for (in = -1, i = 0; i < n; i++)
+            if (libxl_bitmap_test(&pools[i].cpumap, c))
+                in = i;
+        if (add ? in < 0 : in >= 0 && pools[in].poolid == poolid) {
+            libxl_bitmap_set(cpus, c);
+            found++;
+        }
+    }
+    if (!found)
+        xt_err("%s: node %ld has no cpu %s", cmd, node,
+               add ? "that is free" : "in this pool");
+    rc = found ? 0 : -1;
+out:
+    core_topology_dispose(&t);
+    if (pools)
+        libxl_cpupoolinfo_list_free(pools, n);
+    return rc;
+}
+
 /* cpupool-cpu-add and -remove: "<CPU Pool> <CPU nr>|node:<node nr>",
  * where the cpus may be a range list as vcpu-pin takes. */
 static int pool_cpus(int argc, char **argv, const char *cmd, int add)
@@ -410,19 +489,16 @@ static int pool_cpus(int argc, char **argv, const char *cmd, int add)
     if (!be || be->ops->host_info(be, &phys, NULL, err) ||
         xt_cpumap_alloc(&cpus, phys.nr_cpus))
         goto fail;
-    if (!strncmp(argv[optind + 1], "node:", 5)) {
-        /* Every cpu of the host is on node 0 in the simulated host, and
-         * the libxl backend has no topology call here yet. */
-        xt_err("%s: node:N is not supported; name the cpus", cmd);
+    if (find_pool(be, argv[optind], &poolid))
         goto out;
-    }
-    if (xt_parse_cpus(argv[optind + 1], &cpus, phys.nr_cpus)) {
+    if (!strncmp(argv[optind + 1], "node:", 5)) {
+        if (node_select(be, cmd, argv[optind + 1] + 5, poolid, add, &cpus))
+            goto out;
+    } else if (xt_parse_cpus(argv[optind + 1], &cpus, phys.nr_cpus)) {
         xt_err("%s: invalid cpu list '%s' (host has %d cpus)", cmd,
                argv[optind + 1], phys.nr_cpus);
         goto out;
     }
-    if (find_pool(be, argv[optind], &poolid))
-        goto out;
     if (!xt_dryrun && be->ops->pool_cpus(be, poolid, &cpus, add, err))
         goto fail;
     rc = EXIT_OK;

@@ -159,6 +159,18 @@ unchanged x sched-rtds -d d1
 x cpupool-destroy rt || fail "destroy rt"
 x cpupool-cpu-add Pool-0 "$last" || fail "cpu back"
 
+# node:N and nodes: the cpus of the simulated host's one node.
+x cpupool-cpu-remove Pool-0 "$last" || fail "free a cpu"
+unchanged x cpupool-cpu-add Pool-0 node:1
+x cpupool-create name=\"np\" 'nodes=["0"]' >out || fail "nodes"
+grep -qx 'number of cpus: 1' out || fail "nodes: $(cat out)"
+unchanged x cpupool-create name=\"np2\" 'nodes=["0"]'
+x cpupool-cpu-remove np node:0 || fail "node:0 remove"
+x cpupool-destroy np || fail "destroy np"
+x cpupool-cpu-add Pool-0 node:0 || fail "node:0 add"
+[ "$(x cpupool-list -c Pool-0 | sed -n 2p)" = \
+  "$(printf '%-19s%s' Pool-0 "$(seq -s, 0 $last)")" ] || fail "node:0 back"
+
 # cpupool-numa-split: refused beside another pool; the simulated host is
 # one node, so Pool-0 becomes Pool-node0 with every cpu.
 x cpupool-create name=\"other\" cpus=\"\" >/dev/null || fail "empty pool"
