@@ -482,6 +482,33 @@ out:
 }
 
 /* The pool of a domain (Domain-0's is Pool-0), with the pools loaded. */
+/* Domain-0 has no record: its weight and cap are in DIR/dom0-sched. */
+static void dom0_load(const struct sim *s, struct sim_dom *d)
+{
+    char path[PATH_MAX];
+    FILE *f;
+
+    d->vcpus_max = sim_host_cpus();
+    snprintf(d->name, sizeof(d->name), "Domain-0");
+    snprintf(path, sizeof(path), "%s/dom0-sched", s->dir);
+    f = fopen(path, "re");
+    if (!f)
+        return;
+    if (fscanf(f, "weight %d cap %d", &d->weight, &d->cap) != 2)
+        d->weight = d->cap = 0;
+    fclose(f);
+}
+
+static int dom0_store(const struct sim *s, const struct sim_dom *d,
+                      char *err)
+{
+    char path[PATH_MAX], text[64];
+
+    snprintf(path, sizeof(path), "%s/dom0-sched", s->dir);
+    snprintf(text, sizeof(text), "weight %d cap %d\n", d->weight, d->cap);
+    return sim_write_text(path, text, err);
+}
+
 static int dom_pool(const struct sim *s, uint32_t domid, struct pools *ps,
                     struct sim_dom *d, struct pool **p_r, char *err)
 {
@@ -489,10 +516,8 @@ static int dom_pool(const struct sim *s, uint32_t domid, struct pools *ps,
     if (pools_load(s, ps, err) ||
         (domid && sim_info_read(s, domid, d, err)))
         return -1;
-    if (!domid) {
-        d->vcpus_max = sim_host_cpus();
-        snprintf(d->name, sizeof(d->name), "Domain-0");
-    }
+    if (!domid)
+        dom0_load(s, d);
     *p_r = pool_find(ps, d->pool, err);
     return *p_r ? 0 : -1;
 }
@@ -591,9 +616,6 @@ int sim_sched_set(struct be *be, uint32_t domid,
     struct pool *p;
     int lk = -1, rc = -1;
 
-    if (domid == 0)
-        return sim_err(err, "Domain-0's scheduler parameters are the "
-                       "host's own here"), -1;
     if (sim_lock(s, &lk, err) || dom_pool(s, domid, &ps, &d, &p, err))
         goto out;
     if (sp->sched != LIBXL_SCHEDULER_UNKNOWN && sp->sched != p->sched) {
@@ -603,9 +625,10 @@ int sim_sched_set(struct be *be, uint32_t domid,
         goto out;
     }
     if (p->sched == LIBXL_SCHEDULER_RTDS) {
-        if (rt_set_all(&d, sp, err))
-            goto out;
-        rc = sim_info_write(s, &d, err);
+        if (!domid)
+            sim_err(err, "Domain-0 stays in Pool-0");
+        else if (!rt_set_all(&d, sp, err))
+            rc = sim_info_write(s, &d, err);
         goto out;
     }
     if (p->sched != LIBXL_SCHEDULER_CREDIT &&
@@ -620,7 +643,7 @@ int sim_sched_set(struct be *be, uint32_t domid,
         d.weight = sp->weight;
     if (sp->cap != LIBXL_DOMAIN_SCHED_PARAM_CAP_DEFAULT)
         d.cap = sp->cap;
-    rc = sim_info_write(s, &d, err);
+    rc = domid ? sim_info_write(s, &d, err) : dom0_store(s, &d, err);
 out:
     sim_unlock(lk);
     return rc;

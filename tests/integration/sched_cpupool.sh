@@ -37,6 +37,11 @@ printf -v dom0 '%-33s %4d %6d %4d' Domain-0 0 256 0
 $(printf '%-33s %4s %6s %4s' Name ID Weight Cap)
 $dom0" ] || fail "sched-credit2: $(x sched-credit2)"
 [ -z "$(x sched-credit)" ] || fail "credit listed without a credit pool"
+x sched-credit2 -d Domain-0 -w 512 || fail "Domain-0 weight"
+grep -qxF "$(printf '%-33s %4d %6d %4d' Domain-0 0 512 0)" <(x sched-credit2) ||
+    fail "Domain-0 weight not kept: $(x sched-credit2)"
+unchanged x sched-credit2 -d Domain-0 -c 100000
+x sched-credit2 -d 0 -w 256 || fail "Domain-0 weight back"
 
 # A credit pool from a config file, with the last cpu taken from Pool-0.
 unchanged x cpupool-create name=\"p1\" sched=\"credit\" cpus=\"$last\"
