@@ -1,5 +1,5 @@
-# scenario-sched.sh - top against xentop, and the credit schedulers and
-# cpupools on the real hypervisor: xltool's output is compared with xl's
+# scenario-sched.sh - the listing commands and top against xl and
+# xentop, and the credit schedulers and cpupools on the real hypervisor: xltool's output is compared with xl's
 # (and xentop's) on the same host, a
 # change made by one is read back by the other, and a refused change
 # leaves xl's view as it was.  Sourced by scenario-one.sh while the PV
@@ -127,6 +127,34 @@ t_cd_insert_pv() {
     "$XL" block-list $PV | diff -u "$RUN/before" - || fail "disks changed"
 }
 
+# The listing commands that print the same as xl on this host, whole or
+# by the columns that do not move between two runs.
+info_numa() { "$1" info -n | sed -n '/^cpu_topology/,/^xen_major/p'; }
+vcpu_cols() { "$1" vcpu-list $PV | awk '{ print $1, $2, $3, $(NF-2), $(NF-1), $NF }'; }
+t_lists() {
+    need_cmd vm-list
+    same vm-list
+    same pci-assignable-list
+    same pci-list $PV
+    same vtpm-list $PV
+    same channel-list $PV
+    same usb-list $PV
+    info_numa "$XL" >"$RUN/xl.numa"
+    info_numa "$XLTOOL" >"$RUN/xt.numa"
+    diff -u "$RUN/xl.numa" "$RUN/xt.numa" || fail "info -n differs"
+    "$XL" list -c | awk '{ print $1, $2, $NF }' >"$RUN/xl.c"
+    "$XLTOOL" list -c | awk '{ print $1, $2, $NF }' >"$RUN/xt.c"
+    diff -u "$RUN/xl.c" "$RUN/xt.c" || fail "list -c differs"
+    "$XLTOOL" vcpu-pin $PV 0 - 1 || fail "vcpu-pin soft"
+    vcpu_cols "$XL" >"$RUN/xl.v"
+    vcpu_cols "$XLTOOL" >"$RUN/xt.v"
+    cat "$RUN/xt.v"
+    diff -u "$RUN/xl.v" "$RUN/xt.v" || fail "vcpu-list differs"
+    grep -q ' all / 1$' "$RUN/xl.v" || fail "xl does not see the soft affinity"
+    "$XL" vcpu-pin $PV 0 - all
+}
+
+run_test lists-vs-xl t_lists
 run_test top-vs-xentop t_top
 run_test cd-insert-pv-refused t_cd_insert_pv
 run_test sched-credit2-vs-xl t_sched_credit2
