@@ -1,7 +1,7 @@
 # scenario-sched.sh - the listing commands and top against xl and
-# xentop, and the credit schedulers and cpupools on the real hypervisor: xltool's output is compared with xl's
-# (and xentop's) on the same host, a
-# change made by one is read back by the other, and a refused change
+# xentop, and the credit schedulers and cpupools on the real hypervisor:
+# xltool's output is compared with xl's (and xentop's) on the same host,
+# a change made by one is read back by the other, and a refused change
 # leaves xl's view as it was.  Sourced by scenario-one.sh while the PV
 # guest runs; the host has two cpus and boots Xen 4.17 with credit2.
 
