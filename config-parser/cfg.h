@@ -146,6 +146,17 @@ int cfg_cpumap_parse(const char *s, const struct cfg_host *h,
                      libxl_bitmap *map, char *err, size_t errlen);
 
 /*
+ * One nic given on a command line (network-attach): nspecs "key=value"
+ * fields of a vif spec (mac, bridge, ip, script, backend, vifname, rate,
+ * mtu, model, type, ...), after xl.conf's defaults from g (may be NULL),
+ * into nic (initialised by the caller).  Returns 0, or -1 with a message
+ * in err.
+ */
+int cfg_nic_parse(int nspecs, const char *const *specs,
+                  const struct cfg_globals *g, libxl_device_nic *nic,
+                  char *err, size_t errlen);
+
+/*
  * Parses the config at path, with command-line variables vars[0..nvars-1]
  * of the form "key=value" overriding the file, into d_config, which the
  * caller has initialised with libxl_domain_config_init(), and what libxl

@@ -488,6 +488,34 @@ int cfg_nic_from_spec(const char *spec, const struct cfg_globals *g,
     return nic_from_spec(spec, g, nic, &r, err, errlen, at_r);
 }
 
+int cfg_nic_parse(int nspecs, const char *const *specs,
+                  const struct cfg_globals *g, libxl_device_nic *nic,
+                  char *err, size_t errlen)
+{
+    char *spec = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&spec, &len);
+    int i, at, rc;
+
+    if (!f)
+        return snprintf(err, errlen, "out of memory"), -1;
+    for (i = 0; i < nspecs; i++) {
+        /* Each word is one field: a comma would start another. */
+        if (strchr(specs[i], ',')) {
+            fclose(f);
+            free(spec);
+            return snprintf(err, errlen, "'%s' has a comma: give one "
+                            "key=value a word", specs[i]), -1;
+        }
+        fprintf(f, "%s%s", i ? "," : "", specs[i]);
+    }
+    if (fclose(f))
+        return free(spec), snprintf(err, errlen, "out of memory"), -1;
+    rc = cfg_nic_from_spec(spec, g, nic, err, errlen, &at);
+    free(spec);
+    return rc;
+}
+
 void cfg_conv_nics(struct cfg_conv *cv)
 {
     libxl_domain_config *dc = cv->dc;

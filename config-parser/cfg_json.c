@@ -239,6 +239,7 @@ static const struct jfield cinfo_f[] = {
     E(libxl_domain_create_info, "type", type, domain_type),
     C("hap", J_DEFBOOL, hap),
     C("oos", J_DEFBOOL, oos),
+    C("domid", J_U32, domid),
     C("name", J_STR, name),
     C("uuid", J_UUID, uuid),
     C("pool_name", J_STR, pool_name),

@@ -303,6 +303,13 @@ int be_lx_dominfo_fill(struct be_dominfo *out, const libxl_dominfo *in,
     out->vcpu_max = in->vcpu_max_id + 1;
     out->cpu_time_ns = in->cpu_time;
     out->start_time = start_time;
+    out->cpupool = in->cpupool;
+    out->outstanding_memkb = in->outstanding_memkb;
+    if (in->ssid_label && !(out->ssid_label = strdup(in->ssid_label))) {
+        free(out->name);
+        out->name = NULL;
+        return -1;
+    }
     return 0;
 }
 
@@ -454,7 +461,8 @@ static int lx_rename(struct be *be, uint32_t domid, const char *new_name,
 /* ---- console --------------------------------------------------------- */
 
 static int lx_console_open(struct be *be, uint32_t domid,
-                           enum be_console_kind kind, int *fd_r, char *err)
+                           enum be_console_kind kind, int num, int *fd_r,
+                           char *err)
 {
     struct be_lx *lx = be_lx_of(be);
     libxl_console_type type = LIBXL_CONSOLE_TYPE_PV;
@@ -475,7 +483,7 @@ static int lx_console_open(struct be *be, uint32_t domid,
         if (info.domain_type == LIBXL_DOMAIN_TYPE_HVM)
             type = LIBXL_CONSOLE_TYPE_SERIAL;
     }
-    lrc = libxl_console_get_tty(lx->ctx, domid, 0, type, &path);
+    lrc = libxl_console_get_tty(lx->ctx, domid, num, type, &path);
     if (lrc) {
         be_lx_fail(lx, err, domid, "finding the console", lrc);
         goto out;
@@ -595,7 +603,7 @@ out:
 }
 
 static int lx_trigger(struct be *be, uint32_t domid, enum be_trigger t,
-                      char *err)
+                      int vcpu, char *err)
 {
     struct be_lx *lx = be_lx_of(be);
     libxl_trigger trig;
@@ -605,12 +613,15 @@ static int lx_trigger(struct be *be, uint32_t domid, enum be_trigger t,
     case BE_TRIGGER_POWER: trig = LIBXL_TRIGGER_POWER; break;
     case BE_TRIGGER_RESET: trig = LIBXL_TRIGGER_RESET; break;
     case BE_TRIGGER_NMI: trig = LIBXL_TRIGGER_NMI; break;
+    case BE_TRIGGER_INIT: trig = LIBXL_TRIGGER_INIT; break;
+    case BE_TRIGGER_SLEEP: trig = LIBXL_TRIGGER_SLEEP; break;
+    case BE_TRIGGER_S3RESUME: trig = LIBXL_TRIGGER_S3RESUME; break;
     default:
         snprintf(err, XT_ERRLEN, "domain %u: unknown trigger %d", domid,
                  (int)t);
         return -1;
     }
-    rc = libxl_send_trigger(lx->ctx, domid, trig, 0, NULL);
+    rc = libxl_send_trigger(lx->ctx, domid, trig, vcpu, NULL);
     return rc ? be_lx_fail(lx, err, domid, "trigger", rc) : 0;
 }
 
@@ -677,6 +688,43 @@ static const struct be_ops lx_ops = {
     .dump_core = lx_dump_core,
     .save_flags = XL_MANDATORY_FLAG_STREAMv2,
     .config_from_json = lx_config_from_json,
+    .pool_list = be_lx_pool_list,
+    .pool_create = be_lx_pool_create,
+    .pool_destroy = be_lx_pool_destroy,
+    .pool_rename = be_lx_pool_rename,
+    .pool_cpus = be_lx_pool_cpus,
+    .pool_move = be_lx_pool_move,
+    .sched_get = be_lx_sched_get,
+    .sched_set = be_lx_sched_set,
+    .credit_get = be_lx_credit_get,
+    .credit_set = be_lx_credit_set,
+    .credit2_get = be_lx_credit2_get,
+    .credit2_set = be_lx_credit2_set,
+    .node_affinity = be_lx_node_affinity,
+    .debug_keys = be_lx_debug_keys,
+    .set_parameters = be_lx_set_parameters,
+    .topology = be_lx_topology,
+    .disk_destroy = be_lx_disk_destroy,
+    .vncviewer = be_lx_vncviewer,
+    .pci_assignable_list = be_lx_pci_assignable_list,
+    .pci_assignable_add = be_lx_pci_assignable_add,
+    .pci_assignable_remove = be_lx_pci_assignable_remove,
+    .pci_add = be_lx_pci_add,
+    .pci_remove = be_lx_pci_remove,
+    .pci_list = be_lx_pci_list,
+    .cdrom_insert = be_lx_cdrom_insert,
+    .vtpm_add = be_lx_vtpm_add,
+    .vtpm_remove = be_lx_vtpm_remove,
+    .vtpm_list = be_lx_vtpm_list,
+    .channel_list = be_lx_channel_list,
+    .usbctrl_add = be_lx_usbctrl_add,
+    .usbctrl_remove = be_lx_usbctrl_remove,
+    .usbdev_add = be_lx_usbdev_add,
+    .usbdev_remove = be_lx_usbdev_remove,
+    .usb_list = be_lx_usb_list,
+    .vcpu_sched_get = be_lx_vcpu_sched_get,
+    .vcpu_sched_set = be_lx_vcpu_sched_set,
+    .config_update = be_lx_config_update,
 };
 
 int be_libxl_open(struct be **be_r, char *err)

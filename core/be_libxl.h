@@ -111,7 +111,8 @@ int be_lx_set_vcpus(struct be *be, uint32_t domid, unsigned int count,
 int be_lx_vcpu_list(struct be *be, uint32_t domid, struct be_vcpuinfo **list_r,
                  int *n_r, char *err);
 int be_lx_vcpu_pin(struct be *be, uint32_t domid, int vcpu,
-                const libxl_bitmap *cpumap, char *err);
+                   const libxl_bitmap *hard, const libxl_bitmap *soft,
+                   unsigned int flags, char *err);
 int be_lx_disk_add(struct be *be, uint32_t domid, libxl_device_disk *disk,
                 unsigned int flags, char *err);
 int be_lx_disk_remove(struct be *be, uint32_t domid, libxl_device_disk *disk,
@@ -124,5 +125,79 @@ int be_lx_nic_remove(struct be *be, uint32_t domid, libxl_device_nic *nic,
                   char *err);
 int be_lx_nic_list(struct be *be, uint32_t domid, struct be_devinfo **list_r,
                 int *n_r, char *err);
+
+/* Scheduling and cpupools (be_libxl_sched.c). */
+int be_lx_pool_list(struct be *be, libxl_cpupoolinfo **list_r, int *n_r,
+                    char *err);
+int be_lx_pool_create(struct be *be, const char *name, libxl_scheduler sched,
+                      const libxl_bitmap *cpus, uint32_t *poolid_r,
+                      char *err);
+int be_lx_pool_destroy(struct be *be, uint32_t poolid, char *err);
+int be_lx_pool_rename(struct be *be, uint32_t poolid, const char *name,
+                      char *err);
+int be_lx_pool_cpus(struct be *be, uint32_t poolid, const libxl_bitmap *cpus,
+                    int add, char *err);
+int be_lx_pool_move(struct be *be, uint32_t poolid, uint32_t domid,
+                    char *err);
+int be_lx_sched_get(struct be *be, uint32_t domid,
+                    libxl_domain_sched_params *p, char *err);
+int be_lx_sched_set(struct be *be, uint32_t domid,
+                    const libxl_domain_sched_params *p, char *err);
+int be_lx_credit_get(struct be *be, uint32_t poolid,
+                     libxl_sched_credit_params *p, char *err);
+int be_lx_credit_set(struct be *be, uint32_t poolid,
+                     const libxl_sched_credit_params *p, char *err);
+int be_lx_credit2_get(struct be *be, uint32_t poolid,
+                      libxl_sched_credit2_params *p, char *err);
+int be_lx_credit2_set(struct be *be, uint32_t poolid,
+                      const libxl_sched_credit2_params *p, char *err);
+int be_lx_node_affinity(struct be *be, uint32_t domid, libxl_bitmap *nodemap,
+                        char *err);
+int be_lx_debug_keys(struct be *be, const char *keys, char *err);
+int be_lx_set_parameters(struct be *be, const char *params, char *err);
+int be_lx_topology(struct be *be, struct be_topology *t, char *err);
+int be_lx_disk_destroy(struct be *be, uint32_t domid,
+                       libxl_device_disk *disk, char *err);
+int be_lx_vncviewer(struct be *be, uint32_t domid, int autopass, char *err);
+/* be_libxl_pci.c */
+int be_lx_pci_assignable_list(struct be *be, libxl_device_pci **list_r,
+                              int *n_r, char *err);
+int be_lx_pci_assignable_add(struct be *be, libxl_device_pci *pci,
+                             int rebind, char *err);
+int be_lx_pci_assignable_remove(struct be *be, libxl_device_pci *pci,
+                                int rebind, char *err);
+int be_lx_pci_add(struct be *be, uint32_t domid, libxl_device_pci *pci,
+                  char *err);
+int be_lx_pci_remove(struct be *be, uint32_t domid, libxl_device_pci *pci,
+                     int force, char *err);
+int be_lx_pci_list(struct be *be, uint32_t domid, libxl_device_pci **list_r,
+                   int *n_r, char *err);
+int be_lx_cdrom_insert(struct be *be, uint32_t domid,
+                       libxl_device_disk *disk, char *err);
+int be_lx_vtpm_add(struct be *be, uint32_t domid, libxl_device_vtpm *vtpm,
+                   char *err);
+int be_lx_vtpm_remove(struct be *be, uint32_t domid, int devid,
+                      const libxl_uuid *uuid, char *err);
+int be_lx_vtpm_list(struct be *be, uint32_t domid, libxl_vtpminfo **list_r,
+                    int *n_r, char *err);
+int be_lx_channel_list(struct be *be, uint32_t domid,
+                       libxl_channelinfo **list_r, int *n_r, char *err);
+int be_lx_usbctrl_add(struct be *be, uint32_t domid,
+                      libxl_device_usbctrl *ctrl, char *err);
+int be_lx_usbctrl_remove(struct be *be, uint32_t domid, int devid,
+                         char *err);
+int be_lx_usbdev_add(struct be *be, uint32_t domid,
+                     libxl_device_usbdev *dev, char *err);
+int be_lx_usbdev_remove(struct be *be, uint32_t domid, int ctrl, int port,
+                        char *err);
+int be_lx_usb_list(struct be *be, uint32_t domid, struct be_usbctrl **list_r,
+                   int *n_r, char *err);
+int be_lx_vcpu_sched_get(struct be *be, uint32_t domid,
+                         libxl_vcpu_sched_params *p, char *err);
+int be_lx_vcpu_sched_set(struct be *be, uint32_t domid,
+                         const libxl_vcpu_sched_params *p, int all,
+                         char *err);
+int be_lx_config_update(struct be *be, uint32_t domid, const char *text,
+                        size_t len, libxl_domain_config *c, char *err);
 
 #endif

@@ -106,6 +106,9 @@ int be_lx_vcpu_list(struct be *be, uint32_t domid,
         list[i].cpu_time_ns = v[i].vcpu_time;
         libxl_bitmap_init(&list[i].cpumap);
         libxl_bitmap_copy_alloc(lx->ctx, &list[i].cpumap, &v[i].cpumap);
+        libxl_bitmap_init(&list[i].cpumap_soft);
+        libxl_bitmap_copy_alloc(lx->ctx, &list[i].cpumap_soft,
+                                &v[i].cpumap_soft);
     }
     libxl_vcpuinfo_list_free(v, n);
     *list_r = list;
@@ -114,21 +117,26 @@ int be_lx_vcpu_list(struct be *be, uint32_t domid,
 }
 
 int be_lx_vcpu_pin(struct be *be, uint32_t domid, int vcpu,
-                   const libxl_bitmap *cpumap, char *err)
+                   const libxl_bitmap *hard, const libxl_bitmap *soft,
+                   unsigned int flags, char *err)
 {
     struct be_lx *lx = be_lx_of(be);
     libxl_dominfo info;
     int rc;
 
     if (vcpu >= 0) {
-        rc = libxl_set_vcpuaffinity(lx->ctx, domid, vcpu, cpumap, NULL);
+        if (flags & BE_PIN_FORCE)
+            rc = libxl_set_vcpuaffinity_force(lx->ctx, domid, vcpu, hard,
+                                              soft);
+        else
+            rc = libxl_set_vcpuaffinity(lx->ctx, domid, vcpu, hard, soft);
         return rc ? be_lx_fail(lx, err, domid, "vcpu-pin", rc) : 0;
     }
     libxl_dominfo_init(&info);
     rc = libxl_domain_info(lx->ctx, &info, domid);
     if (!rc)
         rc = libxl_set_vcpuaffinity_all(lx->ctx, domid,
-                                        info.vcpu_max_id + 1, cpumap, NULL);
+                                        info.vcpu_max_id + 1, hard, soft);
     libxl_dominfo_dispose(&info);
     return rc ? be_lx_fail(lx, err, domid, "vcpu-pin", rc) : 0;
 }
@@ -152,8 +160,10 @@ int be_lx_disk_add(struct be *be, uint32_t domid, libxl_device_disk *disk,
     return be_lx_fail(lx, err, domid, what, rc);
 }
 
-int be_lx_disk_remove(struct be *be, uint32_t domid, libxl_device_disk *disk,
-                      char *err)
+/* Detaches the disk named by its vdev; force: libxl's destroy, which
+ * does not wait for the guest. */
+static int disk_detach(struct be *be, uint32_t domid, libxl_device_disk *disk,
+                       int force, char *err)
 {
     struct be_lx *lx = be_lx_of(be);
     libxl_device_disk found;
@@ -174,9 +184,24 @@ int be_lx_disk_remove(struct be *be, uint32_t domid, libxl_device_disk *disk,
         be_lx_logger_clear(&lx->log);
         return -1;
     }
-    rc = libxl_device_disk_remove(lx->ctx, domid, &found, NULL);
+    if (force)
+        rc = libxl_device_disk_destroy(lx->ctx, domid, &found, NULL);
+    else
+        rc = libxl_device_disk_remove(lx->ctx, domid, &found, NULL);
     libxl_device_disk_dispose(&found);
     return rc ? be_lx_fail(lx, err, domid, what, rc) : 0;
+}
+
+int be_lx_disk_remove(struct be *be, uint32_t domid, libxl_device_disk *disk,
+                      char *err)
+{
+    return disk_detach(be, domid, disk, 0, err);
+}
+
+int be_lx_disk_destroy(struct be *be, uint32_t domid,
+                       libxl_device_disk *disk, char *err)
+{
+    return disk_detach(be, domid, disk, 1, err);
 }
 
 int be_lx_disk_list(struct be *be, uint32_t domid,

@@ -28,6 +28,7 @@
 #include <libxl_utils.h>
 
 #include "be_libxl.h"
+#include "cfg.h"
 
 #define WATCH_DIR   "/run/xltool"
 #define LOG_DIR     "/var/log/xen"
@@ -95,13 +96,56 @@ static int watch_lock(uint32_t domid, char *path, size_t len)
     return fd;
 }
 
+/* The config config-update left in the domain's "xl" userdata (as xl
+ * does), parsed, with the domain's name and UUID; -1 when there is none
+ * or it does not parse. */
+static int updated_config(struct be_lx *w, uint32_t domid,
+                          const libxl_domain_config *cur,
+                          libxl_domain_config *fresh)
+{
+    struct cfg_globals g;
+    struct cfg_diags d;
+    uint8_t *data = NULL;
+    int len = 0, rc = -1;
+
+    cfg_globals_init(&g);
+    cfg_diags_init(&d);
+    if (libxl_userdata_retrieve(w->ctx, domid, "xl", &data, &len) || !len)
+        goto out;
+    cfg_globals_load(&g, NULL, &d);
+    if (cfg_parse_data("config-update", (const char *)data, len, 0, NULL,
+                       &g, fresh, NULL, &d)) {
+        wlog(w, "domain %u: its updated config does not parse; using the "
+             "one it runs with", domid);
+        goto out;
+    }
+    free(fresh->c_info.name);
+    fresh->c_info.name = strdup(cur->c_info.name ? cur->c_info.name : "");
+    libxl_uuid_copy(w->ctx, &fresh->c_info.uuid, &cur->c_info.uuid);
+    rc = fresh->c_info.name ? 0 : -1;
+out:
+    free(data);
+    cfg_diags_dispose(&d);
+    cfg_globals_dispose(&g);
+    return rc;
+}
+
 /* Takes the domain's current configuration, as xl reloads it before a
- * restart; keeps the one it has if libxl cannot give it. */
+ * restart (config-update's, when there is one); keeps the one it has if
+ * libxl cannot give it. */
 static void reload_config(struct be_lx *w, uint32_t domid,
                           libxl_domain_config *cfg)
 {
     libxl_domain_config fresh;
 
+    libxl_domain_config_init(&fresh);
+    if (updated_config(w, domid, cfg, &fresh) == 0) {
+        wlog(w, "domain %u: restarting with its updated config", domid);
+        libxl_domain_config_dispose(cfg);
+        *cfg = fresh;
+        return;
+    }
+    libxl_domain_config_dispose(&fresh);
     libxl_domain_config_init(&fresh);
     if (libxl_retrieve_domain_configuration(w->ctx, domid, &fresh, NULL)) {
         wlog(w, "domain %u: cannot retrieve its configuration; using the "

@@ -105,6 +105,7 @@ static void dominfo_of(const struct sim_dom *d, struct be_dominfo *di)
     di->vcpu_online = d->vcpus_online;
     di->vcpu_max = d->vcpus_max;
     di->start_time = d->start_time;
+    di->cpupool = d->pool;
     if (alive)
         di->cpu_time_ns = p.cpu_ns;
     else
@@ -788,6 +789,44 @@ static const struct be_ops sim_ops = {
     .save_flags = XT_MANDATORY_FLAG_SIMSTREAM,
     .caps = BE_CAP_SHARED_DISKS,
     .get_extra = sim_get_extra,
+    .pool_list = sim_pool_list,
+    .pool_create = sim_pool_create,
+    .pool_destroy = sim_pool_destroy,
+    .pool_rename = sim_pool_rename,
+    .pool_cpus = sim_pool_cpus,
+    .pool_move = sim_pool_move,
+    .sched_get = sim_sched_get,
+    .sched_set = sim_sched_set,
+    .credit_get = sim_credit_get,
+    .credit_set = sim_credit_set,
+    .credit2_get = sim_credit2_get,
+    .credit2_set = sim_credit2_set,
+    .node_affinity = sim_node_affinity,
+    .debug_keys = sim_debug_keys,
+    .set_parameters = sim_set_parameters,
+    .topology = sim_topology,
+    /* The simulated guest always lets go of a disk at once. */
+    .disk_destroy = sim_disk_remove,
+    .vncviewer = sim_vncviewer,
+    .pci_assignable_list = sim_pci_assignable_list,
+    .pci_assignable_add = sim_pci_assignable_add,
+    .pci_assignable_remove = sim_pci_assignable_remove,
+    .pci_add = sim_pci_add,
+    .pci_remove = sim_pci_remove,
+    .pci_list = sim_pci_list,
+    .cdrom_insert = sim_cdrom_insert,
+    .vtpm_add = sim_vtpm_add,
+    .vtpm_remove = sim_vtpm_remove,
+    .vtpm_list = sim_vtpm_list,
+    .channel_list = sim_channel_list,
+    .usbctrl_add = sim_usbctrl_add,
+    .usbctrl_remove = sim_usbctrl_remove,
+    .usbdev_add = sim_usbdev_add,
+    .usbdev_remove = sim_usbdev_remove,
+    .usb_list = sim_usb_list,
+    .vcpu_sched_get = sim_vcpu_sched_get,
+    .vcpu_sched_set = sim_vcpu_sched_set,
+    .config_update = sim_config_update,
 };
 
 int be_sim_open(struct be **be_r, char *err)

@@ -155,8 +155,10 @@ void core_dominfo_list_free(struct be_dominfo *list, int n)
 {
     int i;
 
-    for (i = 0; list && i < n; i++)
+    for (i = 0; list && i < n; i++) {
         free(list[i].name);
+        free(list[i].ssid_label);
+    }
     free(list);
 }
 
@@ -183,7 +185,10 @@ void core_vcpuinfo_list_free(struct be_vcpuinfo *list, int n)
     int i;
 
     for (i = 0; list && i < n; i++)
+    {
         libxl_bitmap_dispose(&list[i].cpumap);
+        libxl_bitmap_dispose(&list[i].cpumap_soft);
+    }
     free(list);
 }
 
@@ -196,4 +201,15 @@ void core_devinfo_list_free(struct be_devinfo *list, int n)
         free(list[i].be_path);
     }
     free(list);
+}
+
+void core_topology_dispose(struct be_topology *t)
+{
+    if (t->cpus)
+        libxl_cputopology_list_free(t->cpus, t->ncpus);
+    if (t->pcis)
+        libxl_pcitopology_list_free(t->pcis, t->npcis);
+    if (t->nodes)
+        libxl_numainfo_list_free(t->nodes, t->nnodes);
+    memset(t, 0, sizeof(*t));
 }

@@ -12,6 +12,8 @@
  *   DIR/lock               flock'ed while the set of domains changes
  *   DIR/next-domid         the next domid to try
  *   DIR/xen.log            the simulated hypervisor's message buffer
+ *   DIR/cpupools           the cpupools and their schedulers' parameters
+ *                          (sim_sched.c); none: Pool-0 has every cpu
  *   DIR/dom/ID/info        the domain record (key value lines)
  *   DIR/dom/ID/config.json the domain config in libxl's JSON
  *   DIR/dom/ID/extra       what the config says beyond libxl's (struct
@@ -19,6 +21,10 @@
  *   DIR/dom/ID/mem         the guest memory, sparse
  *   DIR/dom/ID/dirty       the log-dirty bitmap, one bit per page
  *   DIR/dom/ID/sock        the guest's console and control socket
+ *   DIR/dom/ID/vtpms       its vTPMs (sim_vtpm.c); only when any
+ *   DIR/dom/ID/usb         its USB controllers and devices (sim_usb.c)
+ *   DIR/dom/ID/update.json config-update's config, which replaces
+ *                          config.json at the next restart
  *
  * Records are replaced with rename(2), so readers never see half a file
  * and need no lock.
@@ -75,6 +81,15 @@ struct sim_dom {
     int paused, suspended;
     uint64_t start_time;
     uint64_t affinity[SIM_MAX_VCPUS];   /* 0 = all cpus */
+    /* Added: its cpupool and credit/credit2 parameters; weight 0 is the
+     * scheduler's default (256), cap 0 is no cap. */
+    uint32_t pool;
+    int weight, cap;
+    uint64_t soft[SIM_MAX_VCPUS];       /* added: soft affinity; 0 = all */
+    /* Added: RTDS per vcpu, in microseconds; 0 is the default (10000,
+     * 4000); extratime 0 default (yes), 1 no, 2 yes. */
+    uint32_t rt_period[SIM_MAX_VCPUS], rt_budget[SIM_MAX_VCPUS];
+    uint8_t rt_extra[SIM_MAX_VCPUS];
 };
 
 /* The first page of guest memory: the guest's clock, never checksummed.
@@ -99,6 +114,8 @@ void sim_unlock(int fd);
 int sim_info_read(const struct sim *s, uint32_t domid, struct sim_dom *d,
                   char *err);
 int sim_info_write(const struct sim *s, const struct sim_dom *d, char *err);
+/* Replaces the file at path with text, through rename(2). */
+int sim_write_text(const char *path, const char *text, char *err);
 int sim_domids(const struct sim *s, uint32_t **ids_r, int *n_r, char *err);
 int sim_alloc_domid(const struct sim *s, uint32_t *domid_r, char *err);
 int sim_take_domid(const struct sim *s, uint32_t domid, char *err);

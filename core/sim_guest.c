@@ -77,6 +77,7 @@ struct guest {
     int exit_code;             /* set when the guest stops */
     char name[SIM_NAME_MAX];   /* the domain's, as its record says */
     int ignore_requests;       /* "requests ignore": no shutdown, no ACPI */
+    int asleep;                /* in S3: its clock and workload stop */
     struct vif vif[MAX_VIFS];  /* the config's first, then hot-plugged */
     int hotfd[MAX_HOT];        /* hot-plugged disk images, held open */
     char hotvdev[MAX_HOT][16];
@@ -287,6 +288,8 @@ static void tick(struct guest *g)
 {
     uint64_t counter = g->clock->counter + 1, pages, i;
 
+    if (g->asleep)
+        return;
     gmem_write(g, offsetof(struct sim_clock, counter), &counter,
                sizeof(counter));
     if (!g->clock->dirty_rate || g->cur_pages < 2)
@@ -517,23 +520,52 @@ static void nic_del(struct guest *g, const char *arg)
     con_printf(g, "\nnetfront: vif%.20s detached\n", arg);
 }
 
+/* "KIND VCPU": the events that need the vcpu or change the guest's
+ * sleep; the others (power, reset) are handled by control().  Returns 1
+ * when handled. */
+static int trigger(struct guest *g, const char *arg)
+{
+    char kind[16];
+    int vcpu;
+
+    if (sscanf(arg, "%15s %d", kind, &vcpu) != 2)
+        return 0;
+    if (!strcmp(kind, "nmi")) {
+        con_printf(g, "\nUhhuh. NMI received on vcpu %d.\n", vcpu);
+    } else if (!strcmp(kind, "init")) {
+        con_printf(g, "\nvcpu %d: INIT received, waiting for SIPI\n", vcpu);
+    } else if (!strcmp(kind, "sleep")) {
+        if (!g->asleep)
+            con_printf(g, "\nACPI: sleep button pressed: suspending to RAM "
+                       "(S3)\n");
+        g->asleep = 1;
+    } else if (!strcmp(kind, "s3resume")) {
+        if (g->asleep)
+            con_printf(g, "\nACPI: waking up from S3\n");
+        g->asleep = 0;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 static void control(struct guest *g, struct client *c, char *req)
 {
     req[strcspn(req, "\r\n")] = '\0';
+    if (!strncmp(req, "trigger ", 8) && trigger(g, req + 8))
+        return;
     if (g->ignore_requests && (!strncmp(req, "shutdown ", 9) ||
-                               !strcmp(req, "trigger power")))
+                               !strncmp(req, "trigger power", 13)))
         con_printf(g, "\n(request '%s' ignored)\n", req);
     else if (!strcmp(req, "shutdown poweroff") ||
-             !strcmp(req, "trigger power"))
+             !strncmp(req, "trigger power", 13))
         stop(g, SIM_EXIT_POWEROFF, "\nThe system is going down for power "
              "off NOW!\nSystem halted: power down.");
     else if (!strcmp(req, "shutdown reboot"))
         stop(g, SIM_EXIT_REBOOT, "\nThe system is going down for reboot "
              "NOW!\nRestarting system.");
-    else if (!strcmp(req, "trigger reset"))
+    else if (!strncmp(req, "trigger reset", 13))
         stop(g, SIM_EXIT_REBOOT, "\n[reset]");
-    else if (!strcmp(req, "trigger nmi"))
-        con_printf(g, "\nUhhuh. NMI received.\n");
     else if (!strncmp(req, "sysrq ", 6) && req[6])
         sysrq(g, req[6]);
     else if (!strncmp(req, "note ", 5))

@@ -49,6 +49,12 @@ out:
     return rc;
 }
 
+int sim_with_config(struct sim *s, uint32_t domid, sim_config_fn *fn,
+                    void *arg, char *err)
+{
+    return with_config(s, domid, fn, arg, err);
+}
+
 static int mem_fn(struct sim *s, libxl_domain_config *c,
                   struct sim_dom *d, void *arg, char *err)
 {
@@ -206,7 +212,12 @@ int sim_vcpu_list(struct be *be, uint32_t domid, struct be_vcpuinfo **l_r,
             core_vcpuinfo_list_free(l, n);
             return sim_err(err, "out of memory"), -1;
         }
+        if (cpumap_alloc(&l[i].cpumap_soft, ncpus)) {
+            core_vcpuinfo_list_free(l, n);
+            return sim_err(err, "out of memory"), -1;
+        }
         cpumap_from_mask(&l[i].cpumap, domid ? d.affinity[i] : 0, ncpus);
+        cpumap_from_mask(&l[i].cpumap_soft, domid ? d.soft[i] : 0, ncpus);
         if (domid == 0)
             continue;
         /* The guest is one process: vcpu 0 carries its CPU time. */
@@ -223,27 +234,45 @@ int sim_vcpu_list(struct be *be, uint32_t domid, struct be_vcpuinfo **l_r,
     return 0;
 }
 
-int sim_vcpu_pin(struct be *be, uint32_t domid, int vcpu,
-                 const libxl_bitmap *map, char *err)
+/* A cpumap as the record keeps it: a mask of the first 64 cpus, 0 for
+ * every cpu; -1 when it names none the host has. */
+static int mask_of(const libxl_bitmap *map, unsigned int ncpus,
+                   uint64_t *mask_r, cpu_set_t *set)
 {
-    struct sim *s = (struct sim *)be;
-    unsigned int ncpus = sim_host_cpus(), i;
     uint64_t mask = 0;
-    cpu_set_t set;
-    struct sim_dom d;
-    int lk = -1, rc = -1, v;
+    unsigned int i;
 
-    CPU_ZERO(&set);
+    CPU_ZERO(set);
     for (i = 0; i < ncpus && i < 64; i++)
         if (libxl_bitmap_test(map, i)) {
             mask |= 1ull << i;
-            CPU_SET(i, &set);
+            CPU_SET(i, set);
         }
     if (!mask)
+        return -1;
+    *mask_r = mask == (ncpus >= 64 ? ~0ull : (1ull << ncpus) - 1) ? 0 : mask;
+    return 0;
+}
+
+/* The guest is one process: its affinity is vcpu 0's hard affinity.
+ * Soft affinity is a preference the scheduler keeps: recorded, shown. */
+int sim_vcpu_pin(struct be *be, uint32_t domid, int vcpu,
+                 const libxl_bitmap *hard, const libxl_bitmap *soft,
+                 unsigned int flags, char *err)
+{
+    struct sim *s = (struct sim *)be;
+    unsigned int ncpus = sim_host_cpus();
+    uint64_t hmask = 0, smask = 0;
+    cpu_set_t set, sset;
+    struct sim_dom d;
+    int lk = -1, rc = -1, v;
+
+    if ((hard && mask_of(hard, ncpus, &hmask, &set)) ||
+        (soft && mask_of(soft, ncpus, &smask, &sset)))
         return sim_err(err, "no usable cpu in the affinity "
                         "(host has %u)", ncpus), -1;
-    if (mask == (ncpus >= 64 ? ~0ull : (1ull << ncpus) - 1))
-        mask = 0;
+    if ((flags & BE_PIN_FORCE) && vcpu < 0)
+        return sim_err(err, "a forced pinning is for one vcpu"), -1;
     if (sim_lock(s, &lk, err))
         return -1;
     if (sim_running(s, domid, &d, err))
@@ -252,10 +281,16 @@ int sim_vcpu_pin(struct be *be, uint32_t domid, int vcpu,
         sim_err(err, "domain %s has no vcpu %d", d.name, vcpu);
         goto out;
     }
-    for (v = 0; v < (int)d.vcpus_max; v++)
-        if (vcpu < 0 || v == vcpu)
-            d.affinity[v] = mask;
-    if ((vcpu <= 0) && sched_setaffinity(d.pid, sizeof(set), &set) < 0) {
+    for (v = 0; v < (int)d.vcpus_max; v++) {
+        if (vcpu >= 0 && v != vcpu)
+            continue;
+        if (hard)
+            d.affinity[v] = hmask;
+        if (soft)
+            d.soft[v] = smask;
+    }
+    if (hard && vcpu <= 0 &&
+        sched_setaffinity(d.pid, sizeof(set), &set) < 0) {
         sim_err(err, "domain %s: %s", d.name, strerror(errno));
         goto out;
     }
@@ -373,8 +408,8 @@ int sim_disk_remove(struct be *be, uint32_t domid, libxl_device_disk *disk,
 static int devinfo_path(struct be_devinfo *di, const char *kind,
                         uint32_t domid)
 {
-    if (asprintf(&di->be_path, "/local/domain/0/backend/%s/%u/%d", kind,
-                 domid, di->devid) < 0) {
+    if (asprintf(&di->be_path, "/local/domain/%d/backend/%s/%u/%d",
+                 di->backend_id, kind, domid, di->devid) < 0) {
         di->be_path = NULL;
         return -1;
     }
@@ -398,6 +433,7 @@ static int nic_info(const libxl_domain_config *c, int i, uint32_t domid,
                     struct be_devinfo *di)
 {
     di->devid = c->nics[i].devid;
+    di->backend_id = (int)c->nics[i].backend_domid;
     di->state = 4;
     di->evtch = 20 + i;
     di->rref_tx = 768 + 2 * i;
@@ -467,8 +503,15 @@ static int nic_add_fn(struct sim *s, libxl_domain_config *c,
     libxl_device_nic *nn, *dst;
     int i, devid = 0;
 
-    (void)s;
+    uint32_t be_id = 0;
+
     (void)d;
+    /* The backend runs in Domain-0 or in another domain of this host (a
+     * driver domain), which must exist. */
+    if (src->backend_domname && strcmp(src->backend_domname, "Domain-0") &&
+        sim_find_name(s, src->backend_domname, &be_id))
+        return sim_err(err, "backend domain %s does not exist",
+                       src->backend_domname), -1;
     for (i = 0; i < c->num_nics; i++)
         if (c->nics[i].devid >= devid)
             devid = c->nics[i].devid + 1;
@@ -486,6 +529,12 @@ static int nic_add_fn(struct sim *s, libxl_domain_config *c,
     dst->ifname = dup_or_null(src->ifname);
     dst->script = dup_or_null(src->script);
     dst->model = dup_or_null(src->model);
+    dst->gatewaydev = dup_or_null(src->gatewaydev);
+    dst->backend_domname = dup_or_null(src->backend_domname);
+    dst->backend_domid = be_id;
+    dst->mtu = src->mtu;
+    dst->rate_bytes_per_interval = src->rate_bytes_per_interval;
+    dst->rate_interval_usecs = src->rate_interval_usecs;
     dst->nictype = src->nictype;
     a->devid = devid;
     memcpy(a->mac, dst->mac, sizeof(a->mac));
@@ -569,7 +618,7 @@ int sim_nic_list(struct be *be, uint32_t domid, struct be_devinfo **l_r,
 }
 
 int sim_console_open(struct be *be, uint32_t domid, enum be_console_kind k,
-                     int *fd_r, char *err)
+                     int num, int *fd_r, char *err)
 {
     struct sim *s = (struct sim *)be;
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
@@ -581,6 +630,9 @@ int sim_console_open(struct be *be, uint32_t domid, enum be_console_kind k,
     if (sim_running(s, domid, &d, err) ||
         sim_path(s, domid, "sock", path, sizeof(path), err))
         return -1;
+    if (num != 0)
+        return sim_err(err, "domain %s has no console %d (it has one: 0)",
+                       d.name, num), -1;
     if (strlen(path) >= sizeof(sa.sun_path))
         return sim_err(err, "socket path too long"), -1;
     strcpy(sa.sun_path, path);
@@ -730,16 +782,34 @@ out:
     return rc;
 }
 
-int sim_trigger(struct be *be, uint32_t domid, enum be_trigger t, char *err)
+/* As Xen takes them: a vcpu the domain has; INIT, the sleep button and
+ * the wake from S3 only for an HVM guest (they are ACPI and local APIC
+ * events).  The guest acts on them (sim_guest.c). */
+int sim_trigger(struct be *be, uint32_t domid, enum be_trigger t, int vcpu,
+                char *err)
 {
+    static const char *const names[] = {
+        [BE_TRIGGER_POWER] = "power", [BE_TRIGGER_RESET] = "reset",
+        [BE_TRIGGER_NMI] = "nmi", [BE_TRIGGER_INIT] = "init",
+        [BE_TRIGGER_SLEEP] = "sleep", [BE_TRIGGER_S3RESUME] = "s3resume",
+    };
     struct sim *s = (struct sim *)be;
     struct sim_dom d;
+    char req[64];
 
+    if ((unsigned)t >= sizeof(names) / sizeof(*names) || !names[t])
+        return sim_err(err, "domain %u: unknown trigger %d", domid, (int)t),
+               -1;
     if (sim_running(s, domid, &d, err))
         return -1;
-    return sim_ctl(s, domid, t == BE_TRIGGER_POWER ? "trigger power" :
-                   t == BE_TRIGGER_RESET ? "trigger reset" : "trigger nmi",
-                   err);
+    if (vcpu < 0 || (unsigned)vcpu >= d.vcpus_max)
+        return sim_err(err, "domain %s has no vcpu %d", d.name, vcpu), -1;
+    if ((t == BE_TRIGGER_INIT || t == BE_TRIGGER_SLEEP ||
+         t == BE_TRIGGER_S3RESUME) && d.type != LIBXL_DOMAIN_TYPE_HVM)
+        return sim_err(err, "domain %s: trigger %s needs an HVM guest",
+                       d.name, names[t]), -1;
+    snprintf(req, sizeof(req), "trigger %s %d", names[t], vcpu);
+    return sim_ctl(s, domid, req, err);
 }
 
 int sim_sysrq(struct be *be, uint32_t domid, char key, char *err)

@@ -102,11 +102,26 @@ static int info_field(struct sim_dom *d, const char *k, const char *v)
     if (!strcmp(k, "uuid"))
         return snprintf(d->uuid, sizeof(d->uuid), "%s", v) >=
                (int)sizeof(d->uuid) ? -1 : 0;
-    if (!strncmp(k, "affinity", 8)) {
+    if (!strncmp(k, "rt", 2) && (k[2] == 'p' || k[2] == 'b' || k[2] == 'e')) {
         uint64_t i;
-        if (parse_u64(k + 8, &i) || i >= SIM_MAX_VCPUS || !isnum)
+        if (parse_u64(k + 3, &i) || i >= SIM_MAX_VCPUS || !isnum ||
+            n > UINT32_MAX)
             return -1;
-        d->affinity[i] = n;
+        if (k[2] == 'p')
+            d->rt_period[i] = n;
+        else if (k[2] == 'b')
+            d->rt_budget[i] = n;
+        else
+            d->rt_extra[i] = n > 2 ? 0 : n;
+        return 0;
+    }
+    if (!strncmp(k, "affinity", 8) || !strncmp(k, "soft", 4)) {
+        int hard = k[0] == 'a';
+        uint64_t i;
+        if (parse_u64(k + (hard ? 8 : 4), &i) || i >= SIM_MAX_VCPUS ||
+            !isnum)
+            return -1;
+        (hard ? d->affinity : d->soft)[i] = n;
         return 0;
     }
     if (!isnum)
@@ -117,7 +132,8 @@ static int info_field(struct sim_dom *d, const char *k, const char *v)
     F("vcpus_online", vcpus_online) F("pid", pid) F("spid", spid)
     F("pid_start", pid_start) F("spid_start", spid_start) F("life", life)
     F("reason", reason) F("paused", paused) F("suspended", suspended)
-    F("start_time", start_time)
+    F("start_time", start_time) F("pool", pool) F("weight", weight)
+    F("cap", cap)
 #undef F
     return 0;
 }
@@ -181,9 +197,19 @@ static void info_print(FILE *f, const struct sim_dom *d)
     fprintf(f, "life %d\nreason %d\npaused %d\nsuspended %d\n", d->life,
             d->reason, d->paused, d->suspended);
     fprintf(f, "start_time %" PRIu64 "\n", d->start_time);
+    if (d->pool || d->weight || d->cap)
+        fprintf(f, "pool %u\nweight %d\ncap %d\n", d->pool, d->weight,
+                d->cap);
     for (i = 0; i < SIM_MAX_VCPUS; i++)
+    {
         if (d->affinity[i])
             fprintf(f, "affinity%d %" PRIu64 "\n", i, d->affinity[i]);
+        if (d->soft[i])
+            fprintf(f, "soft%d %" PRIu64 "\n", i, d->soft[i]);
+        if (d->rt_period[i] || d->rt_budget[i] || d->rt_extra[i])
+            fprintf(f, "rtp%d %u\nrtb%d %u\nrte%d %u\n", i,
+                    d->rt_period[i], i, d->rt_budget[i], i, d->rt_extra[i]);
+    }
 }
 
 /* Writes data to path through a temporary file and rename(2). */
@@ -225,6 +251,11 @@ int sim_info_write(const struct sim *s, const struct sim_dom *d, char *err)
     if (sim_path(s, d->domid, "info", path, sizeof(path), err))
         return -1;
     return write_atomic(path, d, NULL, err);
+}
+
+int sim_write_text(const char *path, const char *text, char *err)
+{
+    return write_atomic(path, NULL, text, err);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -348,7 +379,8 @@ int sim_alloc_domid(const struct sim *s, uint32_t *domid_r, char *err)
 int sim_remove_dom(const struct sim *s, uint32_t domid)
 {
     static const char *const files[] = {"info", "config.json", "extra",
-                                        "mem", "dirty", "sock", NULL};
+                                        "mem", "dirty", "sock", "vtpms",
+                                        "usb", "update.json", NULL};
     char path[PATH_MAX], err[XT_ERRLEN];
     int i;
 

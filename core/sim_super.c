@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libxl_utils.h>
+
 #include "savefile.h"
 #include "sim.h"
 
@@ -177,6 +179,28 @@ static libxl_action_on_shutdown action_of(libxl_domain_config *c,
     }
 }
 
+/* A config from config-update sizes the restarted domain as create
+ * sizes a new one: its memory (the files are resized) and vcpus. */
+static void adopt_sizes(struct super *sp, struct sim_dom *d)
+{
+    const libxl_domain_build_info *b = &sp->c->b_info;
+    char path[PATH_MAX], err[XT_ERRLEN];
+    unsigned int n = libxl_bitmap_count_set(&b->avail_vcpus);
+
+    d->max_kb = b->max_memkb;
+    d->target_kb = b->target_memkb;
+    d->mem_kb = (b->max_memkb + 3) / 4 * 4;
+    d->vcpus_max = b->max_vcpus > SIM_MAX_VCPUS ? SIM_MAX_VCPUS
+                                                : b->max_vcpus;
+    d->vcpus_online = n && n <= d->vcpus_max ? n : d->vcpus_max;
+    if (sim_path(sp->s, sp->domid, "mem", path, sizeof(path), err) == 0 &&
+        truncate(path, (off_t)d->mem_kb * 1024) < 0)
+        sim_log(sp->s, "domain %u: cannot resize its memory", d->domid);
+    if (sim_path(sp->s, sp->domid, "dirty", path, sizeof(path), err) == 0 &&
+        truncate(path, (off_t)((d->mem_kb / 4 + 63) / 64 * 8)) < 0)
+        sim_log(sp->s, "domain %u: cannot resize its dirty map", d->domid);
+}
+
 static void wipe_memory(struct super *sp)
 {
     static const char *const files[] = {"mem", "dirty"};
@@ -264,13 +288,24 @@ fail:
     return -1;
 }
 
-/* The config as hot-plugs and mem-set left it, with its extra. */
-static void reload_config(struct super *sp)
+/* The config as hot-plugs and mem-set left it, with its extra; or the
+ * one config-update left for this restart, which takes its place. */
+static int reload_config(struct super *sp)
 {
     libxl_domain_config nc;
     struct cfg_extra nx;
-    char err[XT_ERRLEN];
+    char err[XT_ERRLEN], upd[PATH_MAX], cur[PATH_MAX];
+    int updated = 0;
 
+    if (sim_path(sp->s, sp->domid, "update.json", upd, sizeof(upd), err) ==
+            0 &&
+        sim_path(sp->s, sp->domid, "config.json", cur, sizeof(cur), err) ==
+            0 &&
+        rename(upd, cur) == 0) {
+        sim_log(sp->s, "domain %u: restarting with the updated config",
+                sp->domid);
+        updated = 1;
+    }
     libxl_domain_config_init(&nc);
     if (sim_config_load(sp->s, sp->domid, &nc, err) == 0 &&
         sim_extra_load(sp->s, sp->domid, &nx, err) == 0) {
@@ -280,7 +315,9 @@ static void reload_config(struct super *sp)
         sp->x = nx;
     } else {
         libxl_domain_config_dispose(&nc);
+        updated = 0;
     }
+    return updated;
 }
 
 static enum next apply(struct super *sp, struct sim_dom *d,
@@ -307,7 +344,8 @@ static enum next apply(struct super *sp, struct sim_dom *d,
         d->pid = 0;
         return sim_info_write(sp->s, d, err) ? NEXT_EXIT : NEXT_STAY;
     case LIBXL_ACTION_ON_SHUTDOWN_RESTART:
-        reload_config(sp);
+        if (reload_config(sp))
+            adopt_sizes(sp, d);
         wipe_memory(sp);
         return renumber(sp, d, err) ? NEXT_EXIT : NEXT_RESTART;
     case LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME:

@@ -59,8 +59,16 @@ int main_blockdetach(int argc, char **argv)
     uint32_t domid;
     int opt, rc = EXIT_FAIL;
 
+    static const struct option longopts[] = {
+        {"force", no_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int force = 0;
+
     libxl_device_disk_init(&disk);
-    SWITCH_FOREACH_OPT(opt, "", NULL, "block-detach", 2) {
+    SWITCH_FOREACH_OPT(opt, "f", longopts, "block-detach", 2) {
+    case 'f': force = 1; break;
     }
     xt_check_max_args(argc, argv, 2, "block-detach");
     be = xt_backend();
@@ -69,7 +77,8 @@ int main_blockdetach(int argc, char **argv)
     disk.vdev = strdup(argv[optind + 1]);
     if (!disk.vdev)
         goto out;
-    if (be->ops->disk_remove(be, domid, &disk, err)) {
+    if ((force ? be->ops->disk_destroy : be->ops->disk_remove)(be, domid,
+                                                               &disk, err)) {
         xt_err("block-detach: %s", err);
         goto out;
     }
@@ -156,56 +165,30 @@ static int parse_mac(const char *s, libxl_mac mac)
     return 0;
 }
 
-static int set_str(char **field, const char *v)
-{
-    free(*field);
-    *field = strdup(v);
-    return *field ? 0 : -1;
-}
-
-/* One "key=value" of network-attach, as xl and xm took them. */
-static int nic_option(libxl_device_nic *nic, const char *arg)
-{
-    const char *v = strchr(arg, '=');
-    size_t k;
-
-    if (!v)
-        return -1;
-    k = v++ - arg;
-    if (k == 3 && !strncmp(arg, "mac", 3))
-        return parse_mac(v, nic->mac);
-    if (k == 6 && !strncmp(arg, "bridge", 6))
-        return set_str(&nic->bridge, v);
-    if (k == 2 && !strncmp(arg, "ip", 2))
-        return set_str(&nic->ip, v);
-    if (k == 7 && !strncmp(arg, "vifname", 7))
-        return set_str(&nic->ifname, v);
-    if (k == 6 && !strncmp(arg, "script", 6))
-        return set_str(&nic->script, v);
-    if (k == 5 && !strncmp(arg, "model", 5))
-        return set_str(&nic->model, v);
-    if (k == 4 && !strncmp(arg, "type", 4))
-        return strcmp(v, "vif") && strcmp(v, "ioemu") ? -1 : 0;
-    return -1;
-}
-
 int main_networkattach(int argc, char **argv)
 {
     libxl_device_nic nic;
+    struct cfg_globals g;
+    struct cfg_diags d;
     char err[XT_ERRLEN];
     struct be *be = NULL;
     uint32_t domid;
-    int opt, i, rc = EXIT_FAIL;
+    int opt, rc = EXIT_FAIL;
 
     libxl_device_nic_init(&nic);
+    cfg_globals_init(&g);
+    cfg_diags_init(&d);
     SWITCH_FOREACH_OPT(opt, "", NULL, "network-attach", 1) {
     }
-    for (i = optind + 1; i < argc; i++) {
-        if (nic_option(&nic, argv[i])) {
-            xt_err("network-attach: invalid argument '%s'", argv[i]);
-            rc = EXIT_USAGE;
-            goto out;
-        }
+    /* xl.conf's vif defaults first, as xl applies them; a broken xl.conf
+     * is create's to report. */
+    cfg_globals_load(&g, NULL, &d);
+    if (cfg_nic_parse(argc - optind - 1,
+                      (const char *const *)argv + optind + 1, &g, &nic, err,
+                      sizeof(err))) {
+        xt_err("network-attach: %s", err);
+        rc = EXIT_USAGE;
+        goto out;
     }
     be = xt_backend();
     if (!be || xt_find_domain(be, argv[optind], &domid))
@@ -218,6 +201,8 @@ int main_networkattach(int argc, char **argv)
         goto out;
     rc = EXIT_OK;
 out:
+    cfg_globals_dispose(&g);
+    cfg_diags_dispose(&d);
     libxl_device_nic_dispose(&nic);
     core_close(be);
     return rc;

@@ -166,7 +166,7 @@ static int request_down(struct be *be, uint32_t domid,
     if (!fallback)
         return -1;
     if (be->ops->trigger(be, domid, k == BE_REBOOT ? BE_TRIGGER_RESET
-                                                   : BE_TRIGGER_POWER, e2))
+                                                   : BE_TRIGGER_POWER, 0, e2))
         return -1;
     fprintf(stderr, "%s; sent an ACPI %s event instead\n", err,
             k == BE_REBOOT ? "reset" : "power button");
@@ -292,31 +292,99 @@ int main_memmax(int argc, char **argv)
     return memory(argc, argv, "mem-max", 1);
 }
 
+/* A trigger and the vcpu it goes to. */
+struct trigger_req {
+    enum be_trigger kind;
+    int vcpu;
+};
+
 static int op_trigger(struct be *be, uint32_t domid, const void *arg,
                       char *err)
 {
-    return be->ops->trigger(be, domid, *(const enum be_trigger *)arg, err);
+    const struct trigger_req *t = arg;
+
+    return be->ops->trigger(be, domid, t->kind, t->vcpu, err);
+}
+
+/* libxl's names of the triggers, in xl's order. */
+static const struct {
+    const char *name;
+    enum be_trigger kind;
+} trigger_names[] = {
+    {"nmi", BE_TRIGGER_NMI},
+    {"reset", BE_TRIGGER_RESET},
+    {"init", BE_TRIGGER_INIT},
+    {"power", BE_TRIGGER_POWER},
+    {"sleep", BE_TRIGGER_SLEEP},
+    {"s3resume", BE_TRIGGER_S3RESUME},
+};
+
+static int trigger_kind(const char *name, enum be_trigger *kind_r)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(trigger_names) / sizeof(*trigger_names); i++)
+        if (!strcmp(name, trigger_names[i].name)) {
+            *kind_r = trigger_names[i].kind;
+            return 0;
+        }
+    return -1;
 }
 
 int main_trigger(int argc, char **argv)
 {
-    static const char *const names[] = {"power", "reset", "nmi"};
-    static const enum be_trigger kinds[] = {BE_TRIGGER_POWER,
-                                            BE_TRIGGER_RESET,
-                                            BE_TRIGGER_NMI};
-    int opt, i;
+    struct trigger_req t = {BE_TRIGGER_NMI, 0};
+    long vcpu = 0;
+    int opt;
 
     SWITCH_FOREACH_OPT(opt, "", NULL, "trigger", 2) {
     }
     xt_check_max_args(argc, argv, 3, "trigger");
-    for (i = 0; i < 3 && strcmp(argv[optind + 1], names[i]); i++)
-        ;
-    if (i == 3) {
-        xt_err("trigger: unknown trigger '%s' (power, reset or nmi)",
+    if (trigger_kind(argv[optind + 1], &t.kind)) {
+        xt_err("trigger: unknown trigger '%s' (nmi, reset, init, power, "
+               "sleep or s3resume)", argv[optind + 1]);
+        return EXIT_USAGE;
+    }
+    if (optind + 2 < argc &&
+        xt_parse_long(argv[optind + 2], 0, 4095, &vcpu)) {
+        xt_err("trigger: invalid vcpu '%s'", argv[optind + 2]);
+        return EXIT_USAGE;
+    }
+    t.vcpu = (int)vcpu;
+    return on_domain("trigger", argv[optind], op_trigger, &t);
+}
+
+/* xl's older spelling of trigger power and trigger sleep. */
+int main_button_press(int argc, char **argv)
+{
+    struct trigger_req t = {BE_TRIGGER_POWER, 0};
+    int opt;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, "button-press", 2) {
+    }
+    xt_check_max_args(argc, argv, 2, "button-press");
+    fprintf(stderr, "%s: button-press is deprecated: use trigger\n",
+            xt_progname);
+    if (!strcmp(argv[optind + 1], "sleep"))
+        t.kind = BE_TRIGGER_SLEEP;
+    else if (strcmp(argv[optind + 1], "power")) {
+        xt_err("button-press: unknown button '%s' (power or sleep)",
                argv[optind + 1]);
         return EXIT_USAGE;
     }
-    return on_domain("trigger", argv[optind], op_trigger, &kinds[i]);
+    return on_domain("button-press", argv[optind], op_trigger, &t);
+}
+
+/* xm reset: the hardware reset of trigger reset. */
+int main_reset(int argc, char **argv)
+{
+    struct trigger_req t = {BE_TRIGGER_RESET, 0};
+    int opt;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, "reset", 1) {
+    }
+    xt_check_max_args(argc, argv, 1, "reset");
+    return on_domain("reset", argv[optind], op_trigger, &t);
 }
 
 static int op_sysrq(struct be *be, uint32_t domid, const void *arg,

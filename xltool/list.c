@@ -41,39 +41,123 @@ void xt_state_xm(const struct be_dominfo *d, char out[7])
     out[6] = '\0';
 }
 
-static void list_brief_xl(const struct be_dominfo *l, int n, int verbose)
-{
-    char st[7], uuid[40], id[16];
-    int i;
+/* The extra columns of xl's list: -v, -Z, -c, -n, and claims'. */
+struct list_cols {
+    int verbose, context, claim, cpupool, numa;
+    libxl_cpupoolinfo *pools;      /* for cpupool */
+    int npools;
+    int nr_nodes;                  /* for numa */
+};
 
+static void header_xl(const struct list_cols *c)
+{
     printf("Name                                        ID   Mem VCPUs\t"
            "State\tTime(s)");
-    if (verbose)
+    if (c->verbose)
         printf("   UUID                            Reason-Code\t"
                "Security Label");
+    if (c->context && !c->verbose)
+        printf("   Security Label");
+    if (c->claim)
+        printf("  Claimed");
+    if (c->cpupool)
+        printf("         Cpupool");
+    if (c->numa)
+        printf(" NODE Affinity");
     printf("\n");
-    for (i = 0; i < n; i++) {
-        xt_state_xl(&l[i], st);
-        if (l[i].domid == XT_DOMID_HALTED)
-            snprintf(id, sizeof(id), "-");
+}
+
+static const char *pool_name(const struct list_cols *c, uint32_t poolid)
+{
+    int i;
+
+    for (i = 0; i < c->npools; i++)
+        if (c->pools[i].poolid == poolid)
+            return c->pools[i].pool_name;
+    return "-";
+}
+
+static void numa_col(struct be *be, const struct list_cols *c, uint32_t domid)
+{
+    libxl_bitmap nodes;
+    char err[XT_ERRLEN];
+
+    putchar(' ');
+    if (be->ops->node_affinity(be, domid, &nodes, err) == 0)
+        xt_print_bitmap(&nodes, c->nr_nodes);
+    else
+        fputs("-", stdout);
+    libxl_bitmap_dispose(&nodes);
+}
+
+static void row_xl(struct be *be, const struct be_dominfo *d,
+                   const struct list_cols *c)
+{
+    char st[7], uuid[40], id[16];
+
+    xt_state_xl(d, st);
+    /* "-" for a managed domain that does not run. */
+    if (d->domid == XT_DOMID_HALTED)
+        snprintf(id, sizeof(id), "-");
+    else
+        snprintf(id, sizeof(id), "%d", (int)d->domid);
+    printf("%-40s %5s %5lu %5d     %s  %8.1f", d->name, id,
+           (unsigned long)((d->current_memkb + d->outstanding_memkb) / 1024),
+           (int)d->vcpu_online, st, (float)d->cpu_time_ns / 1e9);
+    if (c->verbose) {
+        snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
+                 LIBXL_UUID_BYTES(d->uuid));
+        printf(" %s", uuid);
+        if (d->state & BE_ST_SHUTDOWN)
+            printf(" %8x", d->shutdown_reason);
         else
-            snprintf(id, sizeof(id), "%d", (int)l[i].domid);
-        printf("%-40s %5s %5lu %5d     %s  %8.1f", l[i].name,
-               id, (unsigned long)(l[i].current_memkb / 1024),
-               (int)l[i].vcpu_online, st,
-               (float)l[i].cpu_time_ns / 1e9);
-        if (verbose) {
-            snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
-                     LIBXL_UUID_BYTES(l[i].uuid));
-            printf(" %s", uuid);
-            if (l[i].state & BE_ST_SHUTDOWN)
-                printf(" %8x", l[i].shutdown_reason);
-            else
-                printf(" %8s", "-");
-            printf(" %16s", "-");
-        }
-        printf("\n");
+            printf(" %8s", "-");
     }
+    if (c->claim)
+        printf(" %5lu", (unsigned long)(d->outstanding_memkb / 1024));
+    if (c->verbose || c->context)
+        printf(" %16s", d->ssid_label ? d->ssid_label : "-");
+    if (c->cpupool)
+        printf("%16s", pool_name(c, d->cpupool));
+    if (c->numa && d->domid == XT_DOMID_HALTED)
+        fputs(" -", stdout);
+    else if (c->numa)
+        numa_col(be, c, d->domid);
+    printf("\n");
+}
+
+/* What the columns need from the host: the pools' names, the nodes. */
+static int cols_load(struct be *be, struct list_cols *c)
+{
+    libxl_physinfo phys;
+    char err[XT_ERRLEN];
+    int rc = 0;
+
+    if (c->cpupool && xt_pool_list(be, &c->pools, &c->npools))
+        return -1;
+    if (!c->numa)
+        return 0;
+    libxl_physinfo_init(&phys);
+    if (be->ops->host_info(be, &phys, NULL, err)) {
+        xt_err("list: %s", err);
+        rc = -1;
+    }
+    c->nr_nodes = phys.nr_nodes;
+    libxl_physinfo_dispose(&phys);
+    return rc;
+}
+
+static int list_brief_xl(struct be *be, const struct be_dominfo *l, int n,
+                         struct list_cols *c)
+{
+    int i;
+
+    if (cols_load(be, c))
+        return EXIT_FAIL;
+    header_xl(c);
+    for (i = 0; i < n; i++)
+        row_xl(be, &l[i], c);
+    return EXIT_OK;
 }
 
 static void list_brief_xm(const struct be_dominfo *l, int n)
@@ -263,8 +347,10 @@ out:
 }
 
 static int print_list(struct be *be, const struct be_dominfo *sel, int n,
-                      int lng, int verbose)
+                      int lng, struct list_cols *c)
 {
+    int verbose = c->verbose;
+
     if (lng && xt_xm_mode)
         return xt_list_sxp(be, sel, n);
     if (lng)
@@ -272,11 +358,11 @@ static int print_list(struct be *be, const struct be_dominfo *sel, int n,
                              : list_long_json(be, sel, n);
     if (xt_xm_mode && verbose)
         return xt_vcpu_list(be, sel, n);
-    if (xt_xm_mode)
+    if (xt_xm_mode) {
         list_brief_xm(sel, n);
-    else
-        list_brief_xl(sel, n, verbose);
-    return EXIT_OK;
+        return EXIT_OK;
+    }
+    return list_brief_xl(be, sel, n, c);
 }
 
 int main_list(int argc, char **argv)
@@ -288,18 +374,27 @@ int main_list(int argc, char **argv)
         {"vcpus", no_argument, NULL, 'v'},
         {"state", required_argument, NULL, LIST_STATE},
         {"label", no_argument, NULL, LIST_LABEL},
+        {"context", no_argument, NULL, 'Z'},
+        {"cpupool", no_argument, NULL, 'c'},
+        {"numa", no_argument, NULL, 'n'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     struct be_dominfo *all = NULL, *sel = NULL;
+    struct list_cols c = {0, 0, 0, 0, 0, NULL, 0, 0};
     char err[XT_ERRLEN];
     struct be *be = NULL;
     unsigned int state = 0;
-    int opt, n = 0, nsel = 0, lng = 0, verbose = 0, rc = EXIT_FAIL;
+    int opt, n = 0, nsel = 0, lng = 0, rc = EXIT_FAIL;
 
-    SWITCH_FOREACH_OPT(opt, "lv", longopts, "list", 0) {
+    /* -Z, -c and -n are xl's; xm has none of them. */
+    SWITCH_FOREACH_OPT(opt, xt_xm_mode ? "lv" : "lvZcn", longopts, "list",
+                       0) {
     case 'l': lng = 1; break;
-    case 'v': verbose = 1; break;
+    case 'v': c.verbose = 1; break;
+    case 'Z': c.context = 1; break;
+    case 'c': c.cpupool = 1; break;
+    case 'n': c.numa = 1; break;
     case LIST_LABEL: break;
     case LIST_STATE:
         if (state_bits(optarg, &state))
@@ -320,7 +415,7 @@ int main_list(int argc, char **argv)
     }
     /* Managed domains that do not run, as xm listed them; not as xl, whose
      * list scripts (xendomains) read for running domains only. */
-    if (!lng && !(xt_xm_mode && verbose) && strcmp(xt_progname, "xl") &&
+    if (!lng && !(xt_xm_mode && c.verbose) && strcmp(xt_progname, "xl") &&
         add_halted(be, &all, &n))
         goto out;
     if (optind < argc || state)
@@ -329,8 +424,10 @@ int main_list(int argc, char **argv)
     else
         sel = all, nsel = n;
     if (sel)
-        rc = print_list(be, sel, nsel, lng, verbose);
+        rc = print_list(be, sel, nsel, lng, &c);
 out:
+    if (c.pools)
+        libxl_cpupoolinfo_list_free(c.pools, c.npools);
     if (sel != all)
         free(sel);
     core_dominfo_list_free(all, n);
@@ -490,6 +587,119 @@ int main_uptime(int argc, char **argv)
         }
         print_uptime(be, di, shrt, now);
     }
+    rc = EXIT_OK;
+out:
+    core_dominfo_list_free(l, n);
+    core_close(be);
+    return rc;
+}
+
+/* claims: list's table with the memory each domain has claimed and not
+ * yet been given (xl.conf's claim_mode). */
+int main_claims(int argc, char **argv)
+{
+    struct list_cols c = {0, 0, 1, 0, 0, NULL, 0, 0};
+    struct be_dominfo *l = NULL;
+    struct cfg_globals g;
+    struct cfg_diags d;
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    int opt, n = 0, rc = EXIT_FAIL;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, "claims", 0) {
+    }
+    xt_check_max_args(argc, argv, 0, "claims");
+    cfg_globals_init(&g);
+    cfg_diags_init(&d);
+    if (cfg_globals_load(&g, NULL, &d) || g.claim_mode != 1)
+        fprintf(stderr, "claim_mode not enabled (see man xl.conf).\n");
+    cfg_globals_dispose(&g);
+    cfg_diags_dispose(&d);
+    be = xt_backend();
+    if (!be)
+        goto out;
+    if (be->ops->list(be, &l, &n, err)) {
+        xt_err("claims: %s", err);
+        goto out;
+    }
+    rc = list_brief_xl(be, l, n, &c);
+out:
+    core_dominfo_list_free(l, n);
+    core_close(be);
+    return rc;
+}
+
+/* vm-list: the guests (not Domain-0) by UUID, as xl prints them. */
+int main_vm_list(int argc, char **argv)
+{
+    struct be_dominfo *l = NULL;
+    char err[XT_ERRLEN];
+    struct be *be = NULL;
+    int opt, n = 0, i, rc = EXIT_FAIL;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, "vm-list", 0) {
+    }
+    xt_check_max_args(argc, argv, 0, "vm-list");
+    be = xt_backend();
+    if (!be)
+        goto out;
+    if (be->ops->list(be, &l, &n, err)) {
+        xt_err("vm-list: %s", err);
+        goto out;
+    }
+    printf("UUID                                  ID    name\n");
+    for (i = 0; i < n; i++)
+        if (l[i].domid != 0)
+            printf(LIBXL_UUID_FMT "  %u    %-30s\n",
+                   LIBXL_UUID_BYTES(l[i].uuid), l[i].domid, l[i].name);
+    rc = EXIT_OK;
+out:
+    core_dominfo_list_free(l, n);
+    core_close(be);
+    return rc;
+}
+
+/* xm domstate: one word for the domain's state, from xm's state letters
+ * in xm's order of precedence (shut down, blocked, dying, running,
+ * crashed, paused). */
+int main_domstate(int argc, char **argv)
+{
+    static const struct {
+        int letter;
+        const char *word;
+    } words[] = {
+        {3, "shutoff"}, {1, "idle"}, {5, "shutdown"}, {0, "running"},
+        {4, "crashed"}, {2, "paused"},
+    };
+    struct be_dominfo *l = NULL;
+    const struct be_dominfo *d;
+    char err[XT_ERRLEN], st[7];
+    struct be *be = NULL;
+    uint32_t domid;
+    int opt, n = 0, rc = EXIT_FAIL;
+    size_t i;
+
+    SWITCH_FOREACH_OPT(opt, "", NULL, "domstate", 1) {
+    }
+    xt_check_max_args(argc, argv, 1, "domstate");
+    be = xt_backend();
+    if (!be || xt_find_domain(be, argv[optind], &domid))
+        goto out;
+    if (be->ops->list(be, &l, &n, err)) {
+        xt_err("domstate: %s", err);
+        goto out;
+    }
+    d = core_dominfo_find(l, n, domid);
+    if (!d) {
+        xt_err("domain '%s' does not exist", argv[optind]);
+        goto out;
+    }
+    xt_state_xm(d, st);
+    for (i = 0; i < sizeof(words) / sizeof(*words); i++)
+        if (st[words[i].letter] != '-')
+            break;
+    printf("%s\n", i < sizeof(words) / sizeof(*words) ? words[i].word
+                                                       : "shutoff");
     rc = EXIT_OK;
 out:
     core_dominfo_list_free(l, n);

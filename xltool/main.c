@@ -15,6 +15,7 @@
 int xt_xm_mode;
 const char *xt_progname = "xltool";
 int xt_output_sxp;
+int xt_dryrun;
 
 static void print_version(void)
 {
@@ -23,9 +24,43 @@ static void print_version(void)
 
 static void print_main_usage(FILE *f)
 {
-    fprintf(f, "Usage: %s [--version] [-h] COMMAND [ARGS]\n"
+    fprintf(f, "Usage: %s [--version] [-h] %sCOMMAND [ARGS]\n"
                "Run '%s help' for the list of commands.\n",
-            xt_progname, xt_progname);
+            xt_progname, xt_xm_mode ? "" : "[-v] [-N] [-f] [-t] [-T] ",
+            xt_progname);
+}
+
+/*
+ * xl's global options, before the command: -N (dry run); -v, -f, -t and
+ * -T are accepted as xl takes them and change nothing here (messages are
+ * always complete, nothing is forced, progress is not drawn).
+ * Returns the index of the command word, or -1 on a bad option.
+ */
+static int global_options(int argc, char **argv)
+{
+    int i;
+    const char *p;
+
+    for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '-' &&
+                argv[i][1]; i++)
+        for (p = argv[i] + 1; *p; p++)
+            switch (*p) {
+            case 'N': xt_dryrun = 1; break;
+            case 'v': case 'f': case 't': case 'T': break;
+            case 'h': case 'V': return i;
+            default:
+                xt_err("invalid option '-%c'", *p);
+                return -1;
+            }
+    return i;
+}
+
+/* -N runs a command that can dry-run, or one that changes nothing; xl
+ * refuses the others. */
+static int dryrun_allowed(const struct cmd_spec *cmd)
+{
+    return !xt_dryrun || (cmd->flags & CMD_DRYRUN) ||
+           !(cmd->flags & CMD_MODIFIES);
 }
 
 /* xl reads output_format from xl.conf for list -l and create -n; a
@@ -60,6 +95,17 @@ int main(int argc, char **argv)
     if (!xt_xm_mode)
         read_output_format();
 
+    if (!xt_xm_mode) {
+        int first = global_options(argc, argv);
+
+        if (first < 0) {
+            print_main_usage(stderr);
+            return EXIT_USAGE;
+        }
+        argv[first - 1] = argv[0];
+        argv += first - 1;
+        argc -= first - 1;
+    }
     if (argc < 2) {
         print_main_usage(stderr);
         return EXIT_USAGE;
@@ -76,6 +122,10 @@ int main(int argc, char **argv)
         xt_err("unknown command '%s'", argv[1]);
         print_main_usage(stderr);
         return EXIT_USAGE;
+    }
+    if (!dryrun_allowed(cmd)) {
+        fprintf(stderr, "command does not implement -N (dryrun) option\n");
+        return EXIT_FAIL;
     }
     /* Handlers see argv[0] as their own name, as getopt expects; 0 makes
      * getopt start afresh. */

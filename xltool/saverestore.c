@@ -20,18 +20,28 @@ uint32_t xt_stream_flag(const struct be *be)
            XL_MANDATORY_FLAG_STREAMv2;
 }
 
-/* Writes the header for domid to fd: its config, as JSON. */
-int xt_write_header(struct be *be, uint32_t domid, int fd, const char *dest)
+/* Writes the header for domid to fd: its config (or the one read from
+ * cfg_file), as JSON; keep_domid records the domid for restore to take. */
+static int write_header(struct be *be, uint32_t domid, int fd,
+                        const char *dest, const char *cfg_file,
+                        int keep_domid)
 {
     libxl_domain_config c;
+    struct cfg_extra x;
     char err[XT_ERRLEN], *json = NULL;
     int rc = -1;
 
     libxl_domain_config_init(&c);
-    if (be->ops->get_config(be, domid, &c, err)) {
-        xt_err("%s", err);
+    cfg_extra_init(&x);
+    if (cfg_file ? xt_load_config(cfg_file, 0, NULL, &c, &x)
+                 : be->ops->get_config(be, domid, &c, err)) {
+        if (!cfg_file)
+            xt_err("%s", err);
         goto out;
     }
+    /* A domain created with a chosen domid keeps it in its config: only
+     * -D passes it on, as xl does. */
+    c.c_info.domid = keep_domid ? domid : 0;
     json = cfg_config_to_json(&c);
     if (!json) {
         xt_err("cannot convert the config of domain %u to JSON", domid);
@@ -48,23 +58,47 @@ int xt_write_header(struct be *be, uint32_t domid, int fd, const char *dest)
     rc = 0;
 out:
     free(json);
+    cfg_extra_dispose(&x);
     libxl_domain_config_dispose(&c);
     return rc;
+}
+
+int xt_write_header(struct be *be, uint32_t domid, int fd, const char *dest)
+{
+    return write_header(be, domid, fd, dest, NULL, 0);
+}
+
+/* After the stream: destroy the domain, or (-c, -p) let it run again,
+ * paused with -p, as xl leaves it. */
+static int after_save(struct be *be, uint32_t domid, int checkpoint,
+                      int paused, char *err)
+{
+    if (!checkpoint && !paused)
+        return be->ops->destroy(be, domid, err);
+    if (paused && be->ops->pause(be, domid, err))
+        return -1;
+    return 0;
 }
 
 int main_save(int argc, char **argv)
 {
     char err[XT_ERRLEN];
     struct be *be = NULL;
-    const char *file;
+    const char *file, *cfg_file = NULL;
     uint32_t domid;
-    int opt, fd = -1, checkpoint = 0, rc = EXIT_FAIL;
+    int opt, fd = -1, checkpoint = 0, paused = 0, keep_domid = 0;
+    int rc = EXIT_FAIL;
 
-    SWITCH_FOREACH_OPT(opt, "c", NULL, "save", 2) {
+    /* -p and -D are xl's. */
+    SWITCH_FOREACH_OPT(opt, xt_xm_mode ? "c" : "cpD", NULL, "save", 2) {
     case 'c': checkpoint = 1; break;
+    case 'p': paused = 1; break;
+    case 'D': keep_domid = 1; break;
     }
-    xt_check_max_args(argc, argv, 2, "save");
+    xt_check_max_args(argc, argv, xt_xm_mode ? 2 : 3, "save");
     file = argv[optind + 1];
+    if (optind + 2 < argc)
+        cfg_file = argv[optind + 2];
     be = xt_backend();
     if (!be || xt_find_domain(be, argv[optind], &domid))
         goto out;
@@ -73,10 +107,11 @@ int main_save(int argc, char **argv)
         xt_err("save: cannot create %s: %s", file, strerror(errno));
         goto out;
     }
-    if (xt_write_header(be, domid, fd, file))
+    if (write_header(be, domid, fd, file, cfg_file, keep_domid))
         goto fail;
-    if (be->ops->send(be, domid, fd, checkpoint ? BE_SEND_CHECKPOINT : 0,
-                      NULL, NULL, err)) {
+    if (be->ops->send(be, domid, fd,
+                      checkpoint || paused ? BE_SEND_CHECKPOINT : 0, NULL,
+                      NULL, err)) {
         xt_err("save: %s", err);
         if (be->ops->resume(be, domid, err))
             xt_err("save: cannot resume the domain: %s", err);
@@ -89,8 +124,9 @@ int main_save(int argc, char **argv)
         goto fail;
     }
     fd = -1;
-    if (!checkpoint && be->ops->destroy(be, domid, err)) {
-        xt_err("save: saved, but cannot destroy the domain: %s", err);
+    if (after_save(be, domid, checkpoint, paused, err)) {
+        xt_err("save: saved, but %s: %s", paused ? "cannot pause the domain"
+               : "cannot destroy the domain", err);
         goto out;
     }
     rc = EXIT_OK;
@@ -138,27 +174,57 @@ out:
 
 static const struct option restore_longopts[] = {
     {"paused", no_argument, NULL, 'p'},
+    {"vncviewer", no_argument, NULL, 'V'},
+    {"vncviewer-autopass", no_argument, NULL, 'A'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
 
+/* What restore does once the domain runs: xl's -V/-A and -c. */
+struct restore_after {
+    int vnc, autopass, console;
+};
+
+static int after_restore(struct be *be, uint32_t domid,
+                         const struct restore_after *a)
+{
+    char err[XT_ERRLEN];
+
+    if (a->vnc && be->ops->vncviewer(be, domid, a->autopass, err))
+        xt_err("restore: %s", err);
+    return a->console ? xt_console(be, domid, BE_CONSOLE_DEFAULT) : EXIT_OK;
+}
+
 int main_restore(int argc, char **argv)
 {
-    libxl_domain_config c;
+    struct restore_after after = {0, 0, 0};
+    libxl_domain_config c, from_file;
+    struct cfg_extra x;
     char err[XT_ERRLEN];
     struct be *be = NULL;
-    const char *file;
+    const char *file, *cfg_file = NULL;
     uint32_t domid;
     int opt, fd = -1, paused = 0, rc = EXIT_FAIL;
 
     libxl_domain_config_init(&c);
-    SWITCH_FOREACH_OPT(opt, xt_xm_mode ? "p" : "ped", restore_longopts,
+    libxl_domain_config_init(&from_file);
+    cfg_extra_init(&x);
+    /* -e, -d and -F: xltool's restore does not stay in the background,
+     * so there is nothing for them to change. */
+    SWITCH_FOREACH_OPT(opt, xt_xm_mode ? "p" : "pedFcVA", restore_longopts,
                        "restore", 1) {
     case 'p': paused = 1; break;
-    case 'e': case 'd': break;
+    case 'e': case 'd': case 'F': break;
+    case 'c': after.console = 1; break;
+    case 'A': after.autopass = 1; /* fall through */
+    case 'V': after.vnc = 1; break;
     }
-    xt_check_max_args(argc, argv, 1, "restore");
-    file = argv[optind];
+    xt_check_max_args(argc, argv, xt_xm_mode ? 1 : 2, "restore");
+    file = argv[argc - 1];
+    if (argc - optind == 2)
+        cfg_file = argv[optind];
+    if (cfg_file && xt_load_config(cfg_file, 0, NULL, &from_file, &x))
+        goto out;
     fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         xt_err("restore: cannot open %s: %s", file, strerror(errno));
@@ -167,15 +233,18 @@ int main_restore(int argc, char **argv)
     be = xt_backend();
     if (!be || xt_read_header(be, fd, file, &c))
         goto out;
-    if (be->ops->receive(be, &c, fd, paused ? BE_CREATE_PAUSED : 0, &domid,
-                         err)) {
+    /* A config given on the command line replaces the saved one. */
+    if (be->ops->receive(be, cfg_file ? &from_file : &c, fd,
+                         paused ? BE_CREATE_PAUSED : 0, &domid, err)) {
         xt_err("restore: %s", err);
         goto out;
     }
-    rc = EXIT_OK;
+    rc = after_restore(be, domid, &after);
 out:
     if (fd >= 0)
         close(fd);
+    cfg_extra_dispose(&x);
+    libxl_domain_config_dispose(&from_file);
     libxl_domain_config_dispose(&c);
     core_close(be);
     return rc;

@@ -245,6 +245,38 @@ int xt_parse_memkb(const char *s, char def_unit, uint64_t *kb_r)
     return 0;
 }
 
+/* The family a command is listed in, or cmd_families_count for none. */
+static int family_of(const char *name)
+{
+    const char *p;
+    size_t len = strlen(name);
+    int f;
+
+    for (f = 0; f < cmd_families_count; f++)
+        for (p = cmd_families[f].names; (p = strstr(p, name)); p += len)
+            if ((p == cmd_families[f].names || p[-1] == ' ') &&
+                (p[len] == ',' || p[len] == '\0'))
+                return f;
+    return cmd_families_count;
+}
+
+/* Family f's heading and commands, in table order; cmd_families_count
+ * is the commands of no family. */
+static void print_family(int f)
+{
+    int i, n = 0;
+
+    for (i = 0; i < cmd_table_count; i++) {
+        if (family_of(cmd_table[i].name) != f)
+            continue;
+        if (!n++)
+            printf("\n%s:\n", f < cmd_families_count
+                                   ? cmd_families[f].title
+                                   : "Other commands");
+        printf(" %-20s %s\n", cmd_table[i].name, cmd_table[i].help);
+    }
+}
+
 int main_help(int argc, char **argv)
 {
     const struct cmd_spec *cmd;
@@ -262,11 +294,12 @@ int main_help(int argc, char **argv)
         cmd_print_help(stdout, cmd);
         return EXIT_OK;
     }
-    printf("Usage: %s [--version] [-h] COMMAND [ARGS]\n\n", xt_progname);
+    printf("Usage: %s [--version] [-h] %sCOMMAND [ARGS]\n\n", xt_progname,
+           xt_xm_mode ? "" : "[-v] [-N] [-f] [-t] [-T] ");
     printf("xltool manages Xen domains; invoked as xm it speaks as xm did."
-           "\n\nCommands:\n");
-    for (i = 0; i < cmd_table_count; i++)
-        printf(" %-20s %s\n", cmd_table[i].name, cmd_table[i].help);
+           "\n");
+    for (i = 0; i <= cmd_families_count; i++)
+        print_family(i);
     printf("\nRun '%s COMMAND -h' for a command's options.\n", xt_progname);
     return EXIT_OK;
 }

@@ -162,7 +162,8 @@ int main_create(int argc, char **argv)
     libxl_domain_config d_config;
     struct cfg_extra extra;
     const char *file = NULL;
-    int dryrun = 0, paused = 0, console = 0, quiet = 0, foreground = 0;
+    int dryrun = xt_dryrun, paused = 0, console = 0, quiet = 0;
+    int foreground = 0;
     int opt, rc = EXIT_FAIL;
 
     libxl_domain_config_init(&d_config);

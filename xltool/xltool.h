@@ -41,6 +41,16 @@ struct cmd_xm_spec {
     const char *options;
 };
 
+/* A group of commands in help: its heading and its commands' names,
+ * separated by ", ". */
+struct cmd_family {
+    const char *title;
+    const char *names;
+};
+
+extern const struct cmd_family cmd_families[];
+extern const int cmd_families_count;
+
 extern const struct cmd_xm_spec cmd_xm_table[];
 extern const int cmd_xm_table_count;
 
@@ -53,6 +63,9 @@ extern const char *xt_progname;
 /* xl.conf's output_format is "sxp": list -l and create -n print xl's
  * S-expressions instead of JSON (xl and xltool only). */
 extern int xt_output_sxp;
+/* xl's global -N: a command that changes state checks and prints what it
+ * would do and changes nothing. */
+extern int xt_dryrun;
 
 /* The command of that exact name (subcommands such as "bridge create"
  * included). */
@@ -105,6 +118,9 @@ int xt_parse_memkb(const char *s, char def_unit, uint64_t *kb_r);
 /* Attaches the terminal to a domain's console until Ctrl-] (console.c).
  * Returns an exit status. */
 int xt_console(struct be *be, uint32_t domid, enum be_console_kind kind);
+/* The same for console number num, detaching on the key esc. */
+int xt_console_ex(struct be *be, uint32_t domid, enum be_console_kind kind,
+                  int num, char esc);
 
 /* Command handlers, one file per family. */
 int main_help(int argc, char **argv);
@@ -147,6 +163,49 @@ int main_bridge_delete(int argc, char **argv);
 int main_bridge_list(int argc, char **argv);
 int main_bridge_attach(int argc, char **argv);
 int main_bridge_detach(int argc, char **argv);
+/* Scheduling and cpupools (sched.c, cpupool.c). */
+int main_sched_credit(int argc, char **argv);
+int main_sched_credit2(int argc, char **argv);
+int main_sched_rtds(int argc, char **argv);
+int main_cpupool_create(int argc, char **argv);
+int main_cpupool_list(int argc, char **argv);
+int main_cpupool_destroy(int argc, char **argv);
+int main_cpupool_rename(int argc, char **argv);
+int main_cpupool_cpu_add(int argc, char **argv);
+int main_cpupool_cpu_remove(int argc, char **argv);
+int main_cpupool_migrate(int argc, char **argv);
+int main_cpupool_numa_split(int argc, char **argv);
+/* Host and monitoring (list.c). */
+int main_claims(int argc, char **argv);
+int main_vm_list(int argc, char **argv);
+int main_domstate(int argc, char **argv);
+int main_debug_keys(int argc, char **argv);
+int main_set_parameters(int argc, char **argv);
+int main_top(int argc, char **argv);
+/* PCI passthrough and CD-ROM media (pci.c). */
+int main_pci_attach(int argc, char **argv);
+int main_pci_detach(int argc, char **argv);
+int main_pci_list(int argc, char **argv);
+int main_pci_assignable_add(int argc, char **argv);
+int main_pci_assignable_remove(int argc, char **argv);
+int main_pci_assignable_list(int argc, char **argv);
+int main_cd_insert(int argc, char **argv);
+int main_cd_eject(int argc, char **argv);
+/* vTPMs and channels (vtpm.c). */
+int main_vtpm_attach(int argc, char **argv);
+int main_vtpm_detach(int argc, char **argv);
+int main_vtpm_list(int argc, char **argv);
+int main_channel_list(int argc, char **argv);
+/* Virtual USB (usb.c). */
+int main_usbctrl_attach(int argc, char **argv);
+int main_usbctrl_detach(int argc, char **argv);
+int main_usbdev_attach(int argc, char **argv);
+int main_usbdev_detach(int argc, char **argv);
+int main_usb_list(int argc, char **argv);
+/* Events (domctl.c). */
+int main_button_press(int argc, char **argv);
+int main_config_update(int argc, char **argv);
+int main_reset(int argc, char **argv);
 
 /* Parses the config file named on the command line (found as xm did),
  * with key=value variables; prints every diagnostic.  Returns 0 when the
@@ -217,5 +276,21 @@ int xt_run_parallel(int n, int parallel, xt_job_fn *fn, void *ctx,
 
 /* Host evacuation (evacuate.c). */
 int main_evacuate(int argc, char **argv);
+
+/* Host cpus as xl takes them: "all", or ranges like "0-3,6" below ncpus,
+ * set in map (allocated for ncpus by the caller). */
+int xt_parse_cpus(const char *s, libxl_bitmap *map, int ncpus);
+/* Resolves a cpupool given by name or id in the backend's pool list;
+ * prints xl's "unknown cpupool" line.  The list is the caller's to free
+ * (libxl_cpupoolinfo_list_free). */
+int xt_find_pool(struct be *be, const char *spec, libxl_cpupoolinfo **list_r,
+                 int *n_r, uint32_t *poolid_r);
+/* The backend's pools; prints the error. */
+int xt_pool_list(struct be *be, libxl_cpupoolinfo **list_r, int *n_r);
+/* The first n bits of map as xl prints cpus and nodes: "all", "none" or
+ * ranges like "0-3,6". */
+void xt_print_bitmap(const libxl_bitmap *map, int n);
+/* A zeroed bitmap of ncpus bits; prints the error. */
+int xt_cpumap_alloc(libxl_bitmap *map, int ncpus);
 
 #endif

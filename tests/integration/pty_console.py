@@ -2,7 +2,8 @@
 """Drives `xltool console` (or `create -c`) through a real pty: waits for
 the guest's prompt, types each --send line, prints the whole transcript, then
 detaches with Ctrl-] and checks the tool exits 0 and restores the
-terminal.  Used by the lifecycle integration tests."""
+terminal (--detach: another key, for console -e).  Used by the lifecycle
+integration tests."""
 import argparse
 import os
 import pty
@@ -18,6 +19,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--send", action="append", default=[])
     ap.add_argument("--timeout", type=float, default=20)
+    ap.add_argument("--detach", default="1d",
+                    help="the detach key, in hex (default Ctrl-], 1d)")
     ap.add_argument("--expect-exit", action="store_true",
                     help="the console ends by itself (the guest stops)")
     ap.add_argument("argv", nargs="+")
@@ -62,7 +65,7 @@ def main():
         except OSError:
             pass
     else:
-        os.write(fd, b"\x1d")
+        os.write(fd, bytes([int(a.detach, 16)]))
     _, st = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(st)
     sys.stdout.write(buf.decode(errors="replace"))

@@ -310,6 +310,7 @@ run_test create-pv t_create_pv
 if exists $PV; then
     run_test list-vs-xl t_list
     run_test uptime-vs-xl t_uptime
+    . /lab/scenario-sched.sh
     run_test console t_console
     run_test pause-unpause t_pause
     run_test mem-set t_mem_set
