@@ -123,39 +123,13 @@ out:
     return rc;
 }
 
-/* A number from a sysfs file, or def. */
-static long sysfs_long(const char *path, long def)
+/* The machine's CPUs as the simulated host reports them everywhere
+ * (sim_cpu_topology: also what the config reader sizes CPU lists by). */
+static int host_cpus_topology(struct be *be, struct be_topology *t)
 {
-    FILE *f = fopen(path, "re");
-    long v = def;
+    char err[XT_ERRLEN];
 
-    if (f) {
-        if (fscanf(f, "%ld", &v) != 1)
-            v = def;
-        fclose(f);
-    }
-    return v;
-}
-
-static int host_cpus_topology(struct be_topology *t)
-{
-    char path[128];
-    int i;
-
-    t->ncpus = sim_host_cpus();
-    t->cpus = calloc(t->ncpus, sizeof(*t->cpus));
-    if (!t->cpus)
-        return -1;
-    for (i = 0; i < t->ncpus; i++) {
-        snprintf(path, sizeof(path),
-                 "/sys/devices/system/cpu/cpu%d/topology/core_id", i);
-        t->cpus[i].core = sysfs_long(path, i);
-        snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/"
-                 "topology/physical_package_id", i);
-        t->cpus[i].socket = sysfs_long(path, 0);
-        t->cpus[i].node = 0;
-    }
-    return 0;
+    return sim_cpu_topology(be, &t->cpus, &t->ncpus, err);
 }
 
 static int pci_cmp(const void *a, const void *b)
@@ -202,22 +176,40 @@ static int sim_pci_topology(struct be_topology *t)
     return 0;
 }
 
-int sim_topology(struct be *be, struct be_topology *t, char *err)
+/* The nodes the CPUs name (at least one), the simulated host's memory
+ * spread evenly over them, with the distances Linux gives by default. */
+static int host_nodes_topology(struct be *be, struct be_topology *t)
 {
-    uint64_t total, avail;
+    uint64_t total, avail, freekb = sim_free_kb((struct sim *)be);
+    int i, j, n = 1;
 
     sim_host_mem(&total, &avail);
-    t->nnodes = 1;
-    t->nodes = calloc(1, sizeof(*t->nodes));
-    if (!t->nodes || host_cpus_topology(t) || sim_pci_topology(t))
+    for (i = 0; i < t->ncpus; i++)
+        if (t->cpus[i].node != LIBXL_CPUTOPOLOGY_INVALID_ENTRY &&
+            (int)t->cpus[i].node + 1 > n)
+            n = (int)t->cpus[i].node + 1;
+    t->nodes = calloc((size_t)n, sizeof(*t->nodes));
+    if (!t->nodes)
+        return -1;
+    t->nnodes = n;
+    for (i = 0; i < n; i++) {
+        t->nodes[i].size = (total << 10) / (uint64_t)n;
+        t->nodes[i].free = (freekb << 10) / (uint64_t)n;
+        t->nodes[i].num_dists = (uint32_t)n;
+        t->nodes[i].dists = calloc((size_t)n, sizeof(uint32_t));
+        if (!t->nodes[i].dists)
+            return -1;
+        for (j = 0; j < n; j++)
+            t->nodes[i].dists[j] = i == j ? 10 : 20;
+    }
+    return 0;
+}
+
+int sim_topology(struct be *be, struct be_topology *t, char *err)
+{
+    if (host_cpus_topology(be, t) || host_nodes_topology(be, t) ||
+        sim_pci_topology(t))
         goto fail;
-    t->nodes[0].size = total << 10;
-    t->nodes[0].free = sim_free_kb((struct sim *)be) << 10;
-    t->nodes[0].num_dists = 1;
-    t->nodes[0].dists = calloc(1, sizeof(uint32_t));
-    if (!t->nodes[0].dists)
-        goto fail;
-    t->nodes[0].dists[0] = 10;
     return 0;
 fail:
     core_topology_dispose(t);

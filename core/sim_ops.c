@@ -674,6 +674,24 @@ static int host_nodes(unsigned int n)
     return nr;
 }
 
+/* A figure of the machine's CPU cpu from sysfs's topology, or def. */
+static long cpu_sysfs(unsigned int cpu, const char *what, long def)
+{
+    char path[128];
+    long v = def;
+    FILE *f;
+
+    snprintf(path, sizeof(path),
+             "/sys/devices/system/cpu/cpu%u/topology/%s", cpu, what);
+    f = fopen(path, "re");
+    if (f) {
+        if (fscanf(f, "%ld", &v) != 1)
+            v = def;
+        fclose(f);
+    }
+    return v;
+}
+
 int sim_cpu_topology(struct be *be, libxl_cputopology **topo_r, int *n_r,
                      char *err)
 {
@@ -690,8 +708,8 @@ int sim_cpu_topology(struct be *be, libxl_cputopology **topo_r, int *n_r,
     sim_cpu_nodes(nodes, n);
     for (k = 0; k < n; k++) {
         libxl_cputopology_init(&t[k]);
-        t[k].core = k;
-        t[k].socket = 0;
+        t[k].core = (uint32_t)cpu_sysfs(k, "core_id", k);
+        t[k].socket = (uint32_t)cpu_sysfs(k, "physical_package_id", 0);
         t[k].node = nodes[k] < 0 ? LIBXL_CPUTOPOLOGY_INVALID_ENTRY
                                  : (uint32_t)nodes[k];
     }
