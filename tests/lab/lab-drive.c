@@ -148,7 +148,7 @@ static int op_console(uint32_t domid, int secs)
     ssize_t n, i;
     int fd, in_open = 1;
 
-    if (be->ops->console_open(be, domid, BE_CONSOLE_DEFAULT, &fd, err))
+    if (be->ops->console_open(be, domid, BE_CONSOLE_DEFAULT, 0, &fd, err))
         return die("console_open");
     while (time(NULL) < end) {
         p[0].fd = fd; p[0].events = POLLIN;
