@@ -72,32 +72,12 @@ out:
 /* The config's text and its Variable=value lines, as one buffer. */
 static char *pool_config_text(const char *file, int nvars, char **vars)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len), *in;
-    int i, c;
+    int open_errno;
+    char *text = xt_config_text(file, nvars, vars, NULL, &open_errno);
 
-    if (!out)
-        return NULL;
-    if (file) {
-        in = fopen(file, "re");
-        if (!in) {
-            fprintf(stderr, "Failed to read config file: %s: %s\n", file,
-                    strerror(errno));
-            fclose(out);
-            free(text);
-            return NULL;
-        }
-        while ((c = getc(in)) != EOF)
-            putc(c, out);
-        fclose(in);
-    }
-    for (i = 0; i < nvars; i++)
-        fprintf(out, "\n%s\n", vars[i]);
-    if (fclose(out)) {
-        free(text);
-        return NULL;
-    }
+    if (!text && open_errno)
+        fprintf(stderr, "Failed to read config file: %s: %s\n", file,
+                strerror(open_errno));
     return text;
 }
 

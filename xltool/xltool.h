@@ -115,6 +115,10 @@ int xt_parse_long(const char *s, long min, long max, long *val_r);
  * g or t (default unit given by def_unit), result in KiB. */
 int xt_parse_memkb(const char *s, char def_unit, uint64_t *kb_r);
 
+/* A config file's text with "Variable=value" words appended (util.c). */
+char *xt_config_text(const char *file, int nvars, char **vars,
+                     size_t *len_r, int *open_errno_r);
+
 /* Attaches the terminal to a domain's console until Ctrl-] (console.c).
  * Returns an exit status. */
 int xt_console(struct be *be, uint32_t domid, enum be_console_kind kind);
