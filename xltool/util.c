@@ -194,6 +194,27 @@ struct be *xt_backend(void)
     return be;
 }
 
+int xt_attach_device(const char *cmd, const char *dom, xt_attach_fn add,
+                     void *dev)
+{
+    char err[XT_ERRLEN];
+    struct be *be;
+    uint32_t domid;
+    int rc = EXIT_FAIL;
+
+    be = xt_backend();
+    if (!be || xt_find_domain(be, dom, &domid))
+        goto out;
+    if (add(be, domid, dev, err)) {
+        xt_err("%s: %s", cmd, err);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    core_close(be);
+    return rc;
+}
+
 int xt_parse_long(const char *s, long min, long max, long *val_r)
 {
     char *end;

@@ -219,6 +219,13 @@ int xt_load_config(const char *name, int nvars, char **vars,
 
 /* Resolves a domain named by name, domid or UUID; prints the error. */
 int xt_find_domain(struct be *be, const char *spec, uint32_t *domid_r);
+/* Adds the device dev (already parsed) to the domain dom through add, a
+ * wrapper of one backend operation; prints "cmd: error" when that fails.
+ * Returns an exit status; the caller disposes of dev. */
+typedef int (*xt_attach_fn)(struct be *be, uint32_t domid, void *dev,
+                            char *err);
+int xt_attach_device(const char *cmd, const char *dom, xt_attach_fn add,
+                     void *dev);
 /* The six state letters of list: xl's (r b p s REASON d), xm's
  * (r b p s c d). */
 void xt_state_xl(const struct be_dominfo *d, char out[7]);
