@@ -595,44 +595,22 @@ static int read_binfo(struct jctx *j, yajl_val obj, libxl_domain_config *dc)
     return 0;
 }
 
-#define DEV_READER(name, T, initfn, tab)                                    \
-    static int read_##name(struct jctx *j, yajl_val v, T **arr, int *n,     \
-                           const char *path)                                \
-    {                                                                       \
-        char sub[64];                                                       \
-        size_t k;                                                           \
-        if (!YAJL_IS_ARRAY(v))                                              \
-            return jerr(j, path, "expected an array");                      \
-        *arr = calloc(v->u.array.len + 1, sizeof(T));                       \
-        if (!*arr)                                                          \
-            return jerr(j, path, "out of memory");                          \
-        for (k = 0; k < v->u.array.len; k++) {                              \
-            initfn(&(*arr)[k]);                                             \
-            *n = (int)k + 1;                                                \
-            snprintf(sub, sizeof(sub), "%s[%zu]", path, k);                 \
-            if (read_obj(j, v->u.array.values[k], tab, &(*arr)[k], sub))    \
-                return -1;                                                  \
-        }                                                                   \
-        return 0;                                                           \
-    }
-DEV_READER(disks, libxl_device_disk, libxl_device_disk_init, disk_f)
-DEV_READER(nics, libxl_device_nic, libxl_device_nic_init, nic_f)
-DEV_READER(pcis, libxl_device_pci, libxl_device_pci_init, pci_f)
-DEV_READER(vfbs, libxl_device_vfb, libxl_device_vfb_init, vfb_f)
-DEV_READER(vkbs, libxl_device_vkb, libxl_device_vkb_init, vkb_f)
-
 /*
  * An object whose members are plain fields (tab) but for one keyed union
  * member "PREFIX.NAME" (prefix "type." or "connection."), read with
- * utab after union_fn has set the union's kind from NAME.
+ * utab after union_fn has set the union's kind from NAME.  A device with
+ * no union (prefix NULL) is a plain object.
  */
 static int read_keyed(struct jctx *j, yajl_val obj, const struct jfield *tab,
                       const char *prefix, const struct jfield *utab,
                       int (*union_fn)(void *dev, const char *name),
                       void *dev, const char *path)
 {
-    size_t k, n = strlen(prefix);
+    size_t k, n;
 
+    if (!prefix)
+        return read_obj(j, obj, tab, dev, path);
+    n = strlen(prefix);
     if (!YAJL_IS_OBJECT(obj))
         return jerr(j, path, "expected an object");
     for (k = 0; k < obj->u.object.len; k++) {
@@ -677,7 +655,13 @@ static int channel_union(void *dev, const char *name)
     return 0;
 }
 
-#define KEYED_READER(name, T, initfn, tab, prefix, utab, ufn)               \
+/*
+ * read_NAME: a JSON array of devices of type T into a calloc'd array
+ * (*arr, *n), each element initialised with initfn and read as
+ * read_keyed says (prefix NULL: a plain object).  *n counts the elements
+ * initialised so far, so that a failure part way can still be disposed.
+ */
+#define DEV_ARRAY_READER(name, T, initfn, tab, prefix, utab, ufn)           \
     static int read_##name(struct jctx *j, yajl_val v, T **arr, int *n,     \
                            const char *path)                                \
     {                                                                       \
@@ -698,10 +682,17 @@ static int channel_union(void *dev, const char *name)
         }                                                                   \
         return 0;                                                           \
     }
-KEYED_READER(usbdevs, libxl_device_usbdev, libxl_device_usbdev_init,
-             usbdev_f, "type.", hostdev_f, usbdev_union)
-KEYED_READER(channels, libxl_device_channel, libxl_device_channel_init,
-             channel_f, "connection.", socket_f, channel_union)
+#define DEV_READER(name, T, initfn, tab)                                    \
+    DEV_ARRAY_READER(name, T, initfn, tab, NULL, NULL, NULL)
+DEV_READER(disks, libxl_device_disk, libxl_device_disk_init, disk_f)
+DEV_READER(nics, libxl_device_nic, libxl_device_nic_init, nic_f)
+DEV_READER(pcis, libxl_device_pci, libxl_device_pci_init, pci_f)
+DEV_READER(vfbs, libxl_device_vfb, libxl_device_vfb_init, vfb_f)
+DEV_READER(vkbs, libxl_device_vkb, libxl_device_vkb_init, vkb_f)
+DEV_ARRAY_READER(usbdevs, libxl_device_usbdev, libxl_device_usbdev_init,
+                 usbdev_f, "type.", hostdev_f, usbdev_union)
+DEV_ARRAY_READER(channels, libxl_device_channel, libxl_device_channel_init,
+                 channel_f, "connection.", socket_f, channel_union)
 DEV_READER(usbctrls, libxl_device_usbctrl, libxl_device_usbctrl_init,
            usbctrl_f)
 

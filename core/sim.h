@@ -34,6 +34,7 @@
 
 #include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "cfg.h"
@@ -109,6 +110,9 @@ void sim_err(char *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int sim_path(const struct sim *s, uint32_t domid, const char *file,
              char *buf, size_t len, char *err);
+/* Opens a state file for reading; one not written yet is no error: 0
+ * with *f_r NULL. */
+int sim_read_open(const char *path, FILE **f_r, char *err);
 int sim_lock(const struct sim *s, int *fd_r, char *err);
 void sim_unlock(int fd);
 int sim_info_read(const struct sim *s, uint32_t domid, struct sim_dom *d,

@@ -58,11 +58,10 @@ static int load(const struct sim *s, struct bdf *l, int *n_r, char *err)
     *n_r = 0;
     if (list_path(s, path, sizeof(path)))
         return sim_err(err, "state dir path too long"), -1;
-    f = fopen(path, "re");
+    if (sim_read_open(path, &f, err))
+        return -1;
     if (!f)
-        return errno == ENOENT ? 0
-               : (sim_err(err, "cannot read %s: %s", path, strerror(errno)),
-                  -1);
+        return 0;
     while (*n_r < PCI_MAX && fgets(line, sizeof(line), f)) {
         struct bdf *b = &l[*n_r];
         if (sscanf(line, "%x:%x:%x.%x", &b->seg, &b->bus, &b->dev,

@@ -49,6 +49,15 @@ int sim_path(const struct sim *s, uint32_t domid, const char *file,
     return 0;
 }
 
+int sim_read_open(const char *path, FILE **f_r, char *err)
+{
+    *f_r = fopen(path, "re");
+    if (*f_r || errno == ENOENT)
+        return 0;
+    sim_err(err, "cannot read %s: %s", path, strerror(errno));
+    return -1;
+}
+
 int sim_lock(const struct sim *s, int *fd_r, char *err)
 {
     char path[PATH_MAX];

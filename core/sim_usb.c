@@ -33,11 +33,10 @@ static int load(const struct sim *s, uint32_t domid, struct usb *u,
     memset(u, 0, sizeof(*u));
     if (sim_path(s, domid, "usb", path, sizeof(path), err))
         return -1;
-    f = fopen(path, "re");
+    if (sim_read_open(path, &f, err))
+        return -1;
     if (!f)
-        return errno == ENOENT ? 0
-               : (sim_err(err, "cannot read %s: %s", path, strerror(errno)),
-                  -1);
+        return 0;
     while (fgets(line, sizeof(line), f)) {
         if (sscanf(line, "ctrl %d %d %d %d", &a, &b, &c, &d) == 4 &&
             u->n < USB_CTRL_MAX && d >= 1 && d <= BE_USB_PORTS) {

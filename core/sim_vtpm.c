@@ -34,11 +34,10 @@ static int load(const struct sim *s, uint32_t domid, struct vtpm *l,
     *n_r = 0;
     if (sim_path(s, domid, "vtpms", path, sizeof(path), err))
         return -1;
-    f = fopen(path, "re");
+    if (sim_read_open(path, &f, err))
+        return -1;
     if (!f)
-        return errno == ENOENT ? 0
-               : (sim_err(err, "cannot read %s: %s", path, strerror(errno)),
-                  -1);
+        return 0;
     while (*n_r < VTPM_MAX && fgets(line, sizeof(line), f)) {
         struct vtpm *v = &l[*n_r];
         if (sscanf(line, "%d %u %39s", &v->devid, &v->be, uuid) == 3 &&

@@ -192,6 +192,69 @@ static int need_group(const char *file, const config_setting_t *s,
     return fail_at(file, s, err, msg);
 }
 
+/*
+ * The group NAME of cf, if present, must be a group; each of its
+ * settings goes to get(dst, ...), the first failure stopping the walk.
+ * *g_r is the group (NULL where the file has none) for checks across
+ * its settings.
+ */
+typedef int (*setting_fn)(void *dst, const char *file,
+                          const config_setting_t *s, char *err);
+
+static int walk_group(config_t *cf, const char *name, setting_fn get,
+                      void *dst, const char *file,
+                      const config_setting_t **g_r, char *err)
+{
+    const config_setting_t *g, *s;
+    int i;
+
+    *g_r = g = config_lookup(cf, name);
+    if (!g)
+        return 0;
+    if (need_group(file, g, err))
+        return -1;
+    for (i = 0; (s = config_setting_get_elem(g, i)); i++)
+        if (get(dst, file, s, err))
+            return -1;
+    return 0;
+}
+
+/*
+ * Reads the configuration file into cf (initialised by the caller): path,
+ * else $XLTOOL_CONF, else the default file, whose absence is no error.
+ * Returns 0 when read, 1 when the default file is absent, -1 with err
+ * set otherwise; *file_r is the name used.
+ */
+static int read_conf_file(const char *path, config_t *cf,
+                          const char **file_r, char *err)
+{
+    const char *file = path;
+    FILE *f;
+    int rc = 0, named = 1;
+
+    if (!file)
+        file = getenv("XLTOOL_CONF");
+    if (!file || !*file) {
+        file = RELOC_DEFAULT_CONF;
+        named = 0;
+    }
+    *file_r = file;
+    f = fopen(file, "r");
+    if (!f) {
+        if (errno == ENOENT && !named)
+            return 1;
+        snprintf(err, XT_ERRLEN, "%s: %s", file, strerror(errno));
+        return -1;
+    }
+    if (!config_read(cf, f)) {
+        snprintf(err, XT_ERRLEN, "%s:%d: %s", file, config_error_line(cf),
+                 config_error_text(cf));
+        rc = -1;
+    }
+    fclose(f);
+    return rc;
+}
+
 static int get_tls(struct reloc_conf *c, const char *file,
                    const config_setting_t *g, char *err)
 {
@@ -243,9 +306,10 @@ static int get_timeouts(struct reloc_conf *c, const char *file,
     return 0;
 }
 
-static int get_setting(struct reloc_conf *c, const char *file,
+static int get_setting(void *dst, const char *file,
                        const config_setting_t *s, char *err)
 {
+    struct reloc_conf *c = dst;
     const char *k = config_setting_name(s);
 
     if (!strcmp(k, "address"))
@@ -272,18 +336,11 @@ static int get_setting(struct reloc_conf *c, const char *file,
 static int read_group(struct reloc_conf *c, const char *file,
                       config_t *cf, char *err)
 {
-    const config_setting_t *g, *s;
-    int i;
+    const config_setting_t *g;
 
-    g = config_lookup(cf, "relocation");
-    if (!g)
-        return 0;
-    if (need_group(file, g, err))
+    if (walk_group(cf, "relocation", get_setting, c, file, &g, err))
         return -1;
-    for (i = 0; (s = config_setting_get_elem(g, i)); i++)
-        if (get_setting(c, file, s, err))
-            return -1;
-    if (c->cert && c->psk_file)
+    if (g && c->cert && c->psk_file)
         return fail_at(file, g, err,
                        "relocation: give either tls or psk_file, not both");
     return 0;
@@ -291,32 +348,18 @@ static int read_group(struct reloc_conf *c, const char *file,
 
 int reloc_conf_load(struct reloc_conf *c, const char *path, char *err)
 {
-    const char *file = path;
+    const char *file;
     config_t cf;
-    FILE *f = NULL;
-    int rc = -1, named = 1;
+    int rc;
 
-    if (!file)
-        file = getenv("XLTOOL_CONF");
-    if (!file || !*file) {
-        file = RELOC_DEFAULT_CONF;
-        named = 0;
-    }
     config_init(&cf);
-    f = fopen(file, "r");
-    if (!f) {
-        if (errno == ENOENT && !named) {
+    rc = read_conf_file(path, &cf, &file, err);
+    if (rc) {
+        if (rc > 0)
             rc = 0;
-            goto out;
-        }
-        snprintf(err, XT_ERRLEN, "%s: %s", file, strerror(errno));
         goto out;
     }
-    if (!config_read(&cf, f)) {
-        snprintf(err, XT_ERRLEN, "%s:%d: %s", file, config_error_line(&cf),
-                 config_error_text(&cf));
-        goto out;
-    }
+    rc = -1;
     c->file = strdup(file);
     if (!c->file) {
         snprintf(err, XT_ERRLEN, "out of memory");
@@ -331,8 +374,6 @@ out:
             rc = -1;
         }
     }
-    if (f)
-        fclose(f);
     config_destroy(&cf);
     return rc;
 }
@@ -392,9 +433,10 @@ static int get_stop(struct reloc_domains_conf *d, const char *file,
     return rc;
 }
 
-static int get_domains_setting(struct reloc_domains_conf *d, const char *file,
+static int get_domains_setting(void *dst, const char *file,
                                const config_setting_t *s, char *err)
 {
+    struct reloc_domains_conf *d = dst;
     const char *k = config_setting_name(s);
 
     if (!strcmp(k, "parallel"))
@@ -415,18 +457,11 @@ static int get_domains_setting(struct reloc_domains_conf *d, const char *file,
 static int read_domains(struct reloc_domains_conf *d, const char *file,
                         config_t *cf, char *err)
 {
-    const config_setting_t *g, *s;
-    int i;
+    const config_setting_t *g;
 
-    g = config_lookup(cf, "domains");
-    if (!g)
-        return 0;
-    if (need_group(file, g, err))
+    if (walk_group(cf, "domains", get_domains_setting, d, file, &g, err))
         return -1;
-    for (i = 0; (s = config_setting_get_elem(g, i)); i++)
-        if (get_domains_setting(d, file, s, err))
-            return -1;
-    if (d->stop == RELOC_STOP_MIGRATE && !d->migrate_to)
+    if (g && d->stop == RELOC_STOP_MIGRATE && !d->migrate_to)
         return fail_at(file, g, err, "domains: stop = \"migrate\" needs "
                        "migrate_to");
     return 0;
@@ -447,37 +482,18 @@ static int domains_defaults(struct reloc_domains_conf *d, char *err)
 int reloc_domains_conf_load(struct reloc_domains_conf *d, const char *path,
                             char *err)
 {
-    const char *file = path;
+    const char *file;
     config_t cf;
-    FILE *f = NULL;
-    int rc = -1, named = 1;
+    int rc;
 
-    if (!file)
-        file = getenv("XLTOOL_CONF");
-    if (!file || !*file) {
-        file = RELOC_DEFAULT_CONF;
-        named = 0;
-    }
     config_init(&cf);
-    f = fopen(file, "r");
-    if (!f) {
-        if (errno == ENOENT && !named)
-            rc = 0;
-        else
-            snprintf(err, XT_ERRLEN, "%s: %s", file, strerror(errno));
-        goto out;
-    }
-    if (!config_read(&cf, f)) {
-        snprintf(err, XT_ERRLEN, "%s:%d: %s", file, config_error_line(&cf),
-                 config_error_text(&cf));
-        goto out;
-    }
-    rc = read_domains(d, file, &cf, err);
-out:
+    rc = read_conf_file(path, &cf, &file, err);
+    if (!rc)
+        rc = read_domains(d, file, &cf, err);
+    else if (rc > 0)
+        rc = 0;
     if (!rc)
         rc = domains_defaults(d, err);
-    if (f)
-        fclose(f);
     config_destroy(&cf);
     return rc;
 }

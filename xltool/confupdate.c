@@ -16,31 +16,12 @@
 static char *config_text(const char *path, int nvars, char **vars,
                          size_t *len_r)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len), *in = NULL;
-    int c, i, ok;
+    int open_errno;
+    char *text = xt_config_text(path, nvars, vars, len_r, &open_errno);
 
-    if (!out)
-        return NULL;
-    in = fopen(path, "re");
-    if (!in) {
-        xt_err("config-update: cannot read %s: %s", path, strerror(errno));
-        fclose(out);
-        free(text);
-        return NULL;
-    }
-    while ((c = getc(in)) != EOF)
-        putc(c, out);
-    fclose(in);
-    for (i = 0; i < nvars; i++)
-        fprintf(out, "\n%s\n", vars[i]);
-    ok = fclose(out) == 0;
-    if (!ok) {
-        free(text);
-        return NULL;
-    }
-    *len_r = len;
+    if (!text && open_errno)
+        xt_err("config-update: cannot read %s: %s", path,
+               strerror(open_errno));
     return text;
 }
 

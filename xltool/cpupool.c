@@ -72,32 +72,12 @@ out:
 /* The config's text and its Variable=value lines, as one buffer. */
 static char *pool_config_text(const char *file, int nvars, char **vars)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&text, &len), *in;
-    int i, c;
+    int open_errno;
+    char *text = xt_config_text(file, nvars, vars, NULL, &open_errno);
 
-    if (!out)
-        return NULL;
-    if (file) {
-        in = fopen(file, "re");
-        if (!in) {
-            fprintf(stderr, "Failed to read config file: %s: %s\n", file,
-                    strerror(errno));
-            fclose(out);
-            free(text);
-            return NULL;
-        }
-        while ((c = getc(in)) != EOF)
-            putc(c, out);
-        fclose(in);
-    }
-    for (i = 0; i < nvars; i++)
-        fprintf(out, "\n%s\n", vars[i]);
-    if (fclose(out)) {
-        free(text);
-        return NULL;
-    }
+    if (!text && open_errno)
+        fprintf(stderr, "Failed to read config file: %s: %s\n", file,
+                strerror(open_errno));
     return text;
 }
 
@@ -373,26 +353,25 @@ static int find_pool(struct be *be, const char *spec, uint32_t *poolid_r)
     return rc;
 }
 
-int main_cpupool_destroy(int argc, char **argv)
+/* cpupool-destroy POOL and cpupool-rename POOL NEWNAME. */
+static int pool_change(int argc, char **argv, const char *cmd, int rename)
 {
     char err[XT_ERRLEN];
     struct be *be = NULL;
     uint32_t poolid;
     int opt, rc = EXIT_FAIL;
 
-    SWITCH_FOREACH_OPT(opt, "", NULL, "cpupool-destroy", 1) {
+    SWITCH_FOREACH_OPT(opt, "", NULL, cmd, 1 + rename) {
     }
-    xt_check_max_args(argc, argv, 1, "cpupool-destroy");
+    xt_check_max_args(argc, argv, 1 + rename, cmd);
     be = xt_backend();
     if (!be || find_pool(be, argv[optind], &poolid))
         goto out;
-    if (xt_dryrun) {
-        rc = EXIT_OK;
-        goto out;
-    }
-    if (be->ops->pool_destroy(be, poolid, err)) {
-        fprintf(stderr, "Can't destroy cpupool '%s': %s\n", argv[optind],
-                err);
+    if (!xt_dryrun &&
+        (rename ? be->ops->pool_rename(be, poolid, argv[optind + 1], err)
+                : be->ops->pool_destroy(be, poolid, err))) {
+        fprintf(stderr, "Can't %s cpupool '%s': %s\n",
+                rename ? "rename" : "destroy", argv[optind], err);
         goto out;
     }
     rc = EXIT_OK;
@@ -401,29 +380,14 @@ out:
     return rc;
 }
 
+int main_cpupool_destroy(int argc, char **argv)
+{
+    return pool_change(argc, argv, "cpupool-destroy", 0);
+}
+
 int main_cpupool_rename(int argc, char **argv)
 {
-    char err[XT_ERRLEN];
-    struct be *be = NULL;
-    uint32_t poolid;
-    int opt, rc = EXIT_FAIL;
-
-    SWITCH_FOREACH_OPT(opt, "", NULL, "cpupool-rename", 2) {
-    }
-    xt_check_max_args(argc, argv, 2, "cpupool-rename");
-    be = xt_backend();
-    if (!be || find_pool(be, argv[optind], &poolid))
-        goto out;
-    if (!xt_dryrun &&
-        be->ops->pool_rename(be, poolid, argv[optind + 1], err)) {
-        fprintf(stderr, "Can't rename cpupool '%s': %s\n", argv[optind],
-                err);
-        goto out;
-    }
-    rc = EXIT_OK;
-out:
-    core_close(be);
-    return rc;
+    return pool_change(argc, argv, "cpupool-rename", 1);
 }
 
 /* "node:N": the cpus of NUMA node N that are free (add) or the pool's

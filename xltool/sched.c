@@ -73,9 +73,19 @@ out:
     return rc;
 }
 
-/* Every pool that runs the scheduler (or only r->pool), with its
- * domains. */
-static int list_all(struct be *be, const struct sched_req *r)
+/* What a pool listing prints: a pool's heading, and one domain's rows. */
+typedef void (*pool_head_fn)(struct be *be, const void *r,
+                             const libxl_cpupoolinfo *pool);
+typedef int (*dom_rows_fn)(struct be *be, const void *r,
+                           const struct be_dominfo *d);
+
+/*
+ * Every pool that runs sched (or only the pool named pool), its heading
+ * and then the rows of each of its domains; cmd prefixes the errors.
+ */
+static int list_pools(struct be *be, const char *cmd, libxl_scheduler sched,
+                      const char *pool, pool_head_fn head, dom_rows_fn rows,
+                      const void *r)
 {
     libxl_cpupoolinfo *pools = NULL;
     struct be_dominfo *doms = NULL;
@@ -83,22 +93,19 @@ static int list_all(struct be *be, const struct sched_req *r)
     uint32_t only = 0;
     int np = 0, nd = 0, p, i, rc = EXIT_FAIL;
 
-    if (r->pool ? xt_find_pool(be, r->pool, &pools, &np, &only)
-                : xt_pool_list(be, &pools, &np))
+    if (pool ? xt_find_pool(be, pool, &pools, &np, &only)
+             : xt_pool_list(be, &pools, &np))
         goto out;
     if (be->ops->list(be, &doms, &nd, err)) {
-        xt_err("%s: %s", r->cmd, err);
+        xt_err("%s: %s", cmd, err);
         goto out;
     }
     for (p = 0; p < np; p++) {
-        if (pools[p].sched != r->sched ||
-            (r->pool && pools[p].poolid != only))
+        if (pools[p].sched != sched || (pool && pools[p].poolid != only))
             continue;
-        pool_line(be, r, pools[p].poolid, pools[p].pool_name);
-        dom_header();
+        head(be, r, &pools[p]);
         for (i = 0; i < nd; i++)
-            if (doms[i].cpupool == pools[p].poolid &&
-                dom_row(be, r, &doms[i]))
+            if (doms[i].cpupool == pools[p].poolid && rows(be, r, &doms[i]))
                 goto out;
     }
     rc = EXIT_OK;
@@ -107,6 +114,27 @@ out:
     if (pools)
         libxl_cpupoolinfo_list_free(pools, np);
     return rc;
+}
+
+static void credit_pool_head(struct be *be, const void *r,
+                             const libxl_cpupoolinfo *pool)
+{
+    pool_line(be, r, pool->poolid, pool->pool_name);
+    dom_header();
+}
+
+static int credit_dom_rows(struct be *be, const void *r,
+                           const struct be_dominfo *d)
+{
+    return dom_row(be, r, d);
+}
+
+/* Every pool that runs the scheduler (or only r->pool), with its
+ * domains. */
+static int list_all(struct be *be, const struct sched_req *r)
+{
+    return list_pools(be, r->cmd, r->sched, r->pool, credit_pool_head,
+                      credit_dom_rows, r);
 }
 
 static int one_domain(struct be *be, const struct sched_req *r)
@@ -374,40 +402,29 @@ out:
     return rc;
 }
 
+static void rt_pool_head(struct be *be, const void *arg,
+                         const libxl_cpupoolinfo *pool)
+{
+    const struct rt_req *r = arg;
+
+    (void)be;
+    printf("Cpupool %s: sched=RTDS\n", pool->pool_name);
+    r->all ? rt_vcpu_header() : rt_dom_header();
+}
+
+static int rt_pool_rows(struct be *be, const void *arg,
+                        const struct be_dominfo *d)
+{
+    const struct rt_req *r = arg;
+
+    return r->all ? rt_vcpu_rows(be, d, NULL) : rt_dom_row(be, d);
+}
+
 /* Every RTDS pool (or r->pool) with its domains or their vcpus. */
 static int rt_list_all(struct be *be, const struct rt_req *r)
 {
-    libxl_cpupoolinfo *pools = NULL;
-    struct be_dominfo *doms = NULL;
-    char err[XT_ERRLEN];
-    uint32_t only = 0;
-    int np = 0, nd = 0, p, i, rc = EXIT_FAIL;
-
-    if (r->pool ? xt_find_pool(be, r->pool, &pools, &np, &only)
-                : xt_pool_list(be, &pools, &np))
-        goto out;
-    if (be->ops->list(be, &doms, &nd, err)) {
-        xt_err("sched-rtds: %s", err);
-        goto out;
-    }
-    for (p = 0; p < np; p++) {
-        if (pools[p].sched != LIBXL_SCHEDULER_RTDS ||
-            (r->pool && pools[p].poolid != only))
-            continue;
-        printf("Cpupool %s: sched=RTDS\n", pools[p].pool_name);
-        r->all ? rt_vcpu_header() : rt_dom_header();
-        for (i = 0; i < nd; i++)
-            if (doms[i].cpupool == pools[p].poolid &&
-                (r->all ? rt_vcpu_rows(be, &doms[i], NULL)
-                        : rt_dom_row(be, &doms[i])))
-                goto out;
-    }
-    rc = EXIT_OK;
-out:
-    core_dominfo_list_free(doms, nd);
-    if (pools)
-        libxl_cpupoolinfo_list_free(pools, np);
-    return rc;
+    return list_pools(be, "sched-rtds", LIBXL_SCHEDULER_RTDS, r->pool,
+                      rt_pool_head, rt_pool_rows, r);
 }
 
 static int rt_set(struct be *be, uint32_t domid, const struct rt_req *r)

@@ -47,32 +47,25 @@ bad:
     return -1;
 }
 
+static int add_usbctrl(struct be *be, uint32_t domid, void *dev, char *err)
+{
+    return be->ops->usbctrl_add(be, domid, dev, err);
+}
+
 int main_usbctrl_attach(int argc, char **argv)
 {
     libxl_device_usbctrl c;
-    char err[XT_ERRLEN];
-    struct be *be = NULL;
-    uint32_t domid;
-    int opt, rc = EXIT_FAIL;
+    int opt, rc;
 
     libxl_device_usbctrl_init(&c);
     SWITCH_FOREACH_OPT(opt, "", NULL, "usbctrl-attach", 1) {
     }
-    if (ctrl_words(argc - optind - 1, argv + optind + 1, &c)) {
+    if (ctrl_words(argc - optind - 1, argv + optind + 1, &c))
         rc = EXIT_USAGE;
-        goto out;
-    }
-    be = xt_backend();
-    if (!be || xt_find_domain(be, argv[optind], &domid))
-        goto out;
-    if (be->ops->usbctrl_add(be, domid, &c, err)) {
-        xt_err("usbctrl-attach: %s", err);
-        goto out;
-    }
-    rc = EXIT_OK;
-out:
+    else
+        rc = xt_attach_device("usbctrl-attach", argv[optind], add_usbctrl,
+                              &c);
     libxl_device_usbctrl_dispose(&c);
-    core_close(be);
     return rc;
 }
 
@@ -160,34 +153,26 @@ bad:
     return -1;
 }
 
+static int add_usbdev(struct be *be, uint32_t domid, void *dev, char *err)
+{
+    return be->ops->usbdev_add(be, domid, dev, err);
+}
+
 int main_usbdev_attach(int argc, char **argv)
 {
     libxl_device_usbdev d;
-    char err[XT_ERRLEN];
-    struct be *be = NULL;
-    uint32_t domid;
-    int opt, rc = EXIT_FAIL;
+    int opt, rc;
 
     libxl_device_usbdev_init(&d);
     d.type = LIBXL_USBDEV_TYPE_HOSTDEV;
     d.ctrl = -1;
     SWITCH_FOREACH_OPT(opt, "", NULL, "usbdev-attach", 2) {
     }
-    if (dev_words(argc - optind - 1, argv + optind + 1, &d)) {
+    if (dev_words(argc - optind - 1, argv + optind + 1, &d))
         rc = EXIT_USAGE;
-        goto out;
-    }
-    be = xt_backend();
-    if (!be || xt_find_domain(be, argv[optind], &domid))
-        goto out;
-    if (be->ops->usbdev_add(be, domid, &d, err)) {
-        xt_err("usbdev-attach: %s", err);
-        goto out;
-    }
-    rc = EXIT_OK;
-out:
+    else
+        rc = xt_attach_device("usbdev-attach", argv[optind], add_usbdev, &d);
     libxl_device_usbdev_dispose(&d);
-    core_close(be);
     return rc;
 }
 

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -193,6 +194,27 @@ struct be *xt_backend(void)
     return be;
 }
 
+int xt_attach_device(const char *cmd, const char *dom, xt_attach_fn add,
+                     void *dev)
+{
+    char err[XT_ERRLEN];
+    struct be *be;
+    uint32_t domid;
+    int rc = EXIT_FAIL;
+
+    be = xt_backend();
+    if (!be || xt_find_domain(be, dom, &domid))
+        goto out;
+    if (add(be, domid, dev, err)) {
+        xt_err("%s: %s", cmd, err);
+        goto out;
+    }
+    rc = EXIT_OK;
+out:
+    core_close(be);
+    return rc;
+}
+
 int xt_parse_long(const char *s, long min, long max, long *val_r)
 {
     char *end;
@@ -243,6 +265,47 @@ int xt_parse_memkb(const char *s, char def_unit, uint64_t *kb_r)
     }
     *kb_r = v;
     return 0;
+}
+
+/*
+ * The text of file (NULL: none) with each of vars after it on a line of
+ * its own, as one buffer for the caller to free: xl adds the
+ * "Variable=value" words of a command line to a config this way.  NULL
+ * on failure; *open_errno_r is then the errno of a file that could not
+ * be opened, or 0 for any other failure.
+ */
+char *xt_config_text(const char *file, int nvars, char **vars,
+                     size_t *len_r, int *open_errno_r)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len), *in;
+    int c, i;
+
+    *open_errno_r = 0;
+    if (!out)
+        return NULL;
+    if (file) {
+        in = fopen(file, "re");
+        if (!in) {
+            *open_errno_r = errno;
+            fclose(out);
+            free(text);
+            return NULL;
+        }
+        while ((c = getc(in)) != EOF)
+            putc(c, out);
+        fclose(in);
+    }
+    for (i = 0; i < nvars; i++)
+        fprintf(out, "\n%s\n", vars[i]);
+    if (fclose(out)) {
+        free(text);
+        return NULL;
+    }
+    if (len_r)
+        *len_r = len;
+    return text;
 }
 
 /* The family a command is listed in, or cmd_families_count for none. */

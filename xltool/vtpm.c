@@ -34,32 +34,24 @@ static int vtpm_words(int n, char **w, libxl_device_vtpm *v)
     return 0;
 }
 
+static int add_vtpm(struct be *be, uint32_t domid, void *dev, char *err)
+{
+    return be->ops->vtpm_add(be, domid, dev, err);
+}
+
 int main_vtpm_attach(int argc, char **argv)
 {
     libxl_device_vtpm vtpm;
-    char err[XT_ERRLEN];
-    struct be *be = NULL;
-    uint32_t domid;
-    int opt, rc = EXIT_FAIL;
+    int opt, rc;
 
     libxl_device_vtpm_init(&vtpm);
     SWITCH_FOREACH_OPT(opt, "", NULL, "vtpm-attach", 1) {
     }
-    if (vtpm_words(argc - optind - 1, argv + optind + 1, &vtpm)) {
+    if (vtpm_words(argc - optind - 1, argv + optind + 1, &vtpm))
         rc = EXIT_USAGE;
-        goto out;
-    }
-    be = xt_backend();
-    if (!be || xt_find_domain(be, argv[optind], &domid))
-        goto out;
-    if (be->ops->vtpm_add(be, domid, &vtpm, err)) {
-        xt_err("vtpm-attach: %s", err);
-        goto out;
-    }
-    rc = EXIT_OK;
-out:
+    else
+        rc = xt_attach_device("vtpm-attach", argv[optind], add_vtpm, &vtpm);
     libxl_device_vtpm_dispose(&vtpm);
-    core_close(be);
     return rc;
 }
 

@@ -115,6 +115,10 @@ int xt_parse_long(const char *s, long min, long max, long *val_r);
  * g or t (default unit given by def_unit), result in KiB. */
 int xt_parse_memkb(const char *s, char def_unit, uint64_t *kb_r);
 
+/* A config file's text with "Variable=value" words appended (util.c). */
+char *xt_config_text(const char *file, int nvars, char **vars,
+                     size_t *len_r, int *open_errno_r);
+
 /* Attaches the terminal to a domain's console until Ctrl-] (console.c).
  * Returns an exit status. */
 int xt_console(struct be *be, uint32_t domid, enum be_console_kind kind);
@@ -215,6 +219,13 @@ int xt_load_config(const char *name, int nvars, char **vars,
 
 /* Resolves a domain named by name, domid or UUID; prints the error. */
 int xt_find_domain(struct be *be, const char *spec, uint32_t *domid_r);
+/* Adds the device dev (already parsed) to the domain dom through add, a
+ * wrapper of one backend operation; prints "cmd: error" when that fails.
+ * Returns an exit status; the caller disposes of dev. */
+typedef int (*xt_attach_fn)(struct be *be, uint32_t domid, void *dev,
+                            char *err);
+int xt_attach_device(const char *cmd, const char *dom, xt_attach_fn add,
+                     void *dev);
 /* The six state letters of list: xl's (r b p s REASON d), xm's
  * (r b p s c d). */
 void xt_state_xl(const struct be_dominfo *d, char out[7]);
