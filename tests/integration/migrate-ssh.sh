@@ -74,10 +74,13 @@ for i in $(seq 1 300); do
     sleep 0.02
 done
 present B "big--incoming" || fail "B never held big--incoming"
-# The transfer process: an "xltool migrate-receive" whose parent is one
-# too (the guests it starts keep that command line, under other names).
-pid=$(ps -eo pid=,ppid=,comm=,args= | awk '$3 == "xltool" &&
-    $4 == "xltool" && $5 == "migrate-receive" { p[$1] = $2 }
+# The transfer process: an "xltool migrate-receive" in B's namespace
+# whose parent is one too (the guests it starts keep that command line,
+# under other names); another run's on this machine is not B's.
+inb=" $(ip netns pids "$NSB" | tr '\n' ' ') "
+pid=$(ps -eo pid=,ppid=,comm=,args= | awk -v inb="$inb" '
+    $3 == "xltool" && $4 == "xltool" && $5 == "migrate-receive" &&
+    index(inb, " " $1 " ") { p[$1] = $2 }
     END { for (k in p) if (p[k] in p) print k }')
 [ -n "$pid" ] || fail "no transfer process under migrate-receive on B"
 kill -9 "$pid"
