@@ -510,7 +510,7 @@ const struct cmd_spec cmd_table[] = {
      "-h                Print this help."},
     {"vm-list", main_vm_list, 0,
      "[-h]",
-     "List the guests (every domain but Domain-0) by UUID.",
+     "List the domains by UUID (Domain-0 too, as xl 4.17 does).",
      "-h                Print this help."},
     {"config-update", main_config_update, CMD_DRYRUN | CMD_MODIFIES,
      "<Domain> <ConfigFile> [options] [vars]",
