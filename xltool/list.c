@@ -699,8 +699,9 @@ int main_domstate(int argc, char **argv)
     for (i = 0; i < sizeof(words) / sizeof(*words); i++)
         if (st[words[i].letter] != '-')
             break;
+    /* No letter at all: runnable, between two turns on a CPU. */
     printf("%s\n", i < sizeof(words) / sizeof(*words) ? words[i].word
-                                                       : "shutoff");
+                                                       : "running");
     rc = EXIT_OK;
 out:
     core_dominfo_list_free(l, n);
