@@ -480,7 +480,7 @@ static int start_auto(struct be *be, const char *path)
 
     libxl_domain_config_init(&c);
     cfg_extra_init(&x);
-    if (xt_load_config(path, 0, NULL, &c, &x)) {
+    if (xt_load_config(be, path, 0, NULL, &c, &x)) {
         say(path, "not started: the config is refused");
     } else if (core_lookup(be, c.c_info.name, &domid, err) == 0) {
         say(c.c_info.name, "runs already");

@@ -214,7 +214,7 @@ int main_new(int argc, char **argv)
         }
         file = argv[optind++];
     }
-    if (xt_load_config(file, argc - optind, argv + optind, &c, &x))
+    if (xt_load_config(NULL, file, argc - optind, argv + optind, &c, &x))
         goto out;
     be = xt_backend();
     if (be && entry_new(be, &c, &x, autostart) == 0)

@@ -345,7 +345,7 @@ static int load_override(const char *file, libxl_domain_config *dc)
     int rc;
 
     cfg_extra_init(&extra);
-    rc = xt_load_config(file, 0, NULL, dc, &extra);
+    rc = xt_load_config(NULL, file, 0, NULL, dc, &extra);
     cfg_extra_dispose(&extra);
     return rc;
 }

@@ -33,7 +33,7 @@ static int write_header(struct be *be, uint32_t domid, int fd,
 
     libxl_domain_config_init(&c);
     cfg_extra_init(&x);
-    if (cfg_file ? xt_load_config(cfg_file, 0, NULL, &c, &x)
+    if (cfg_file ? xt_load_config(be, cfg_file, 0, NULL, &c, &x)
                  : be->ops->get_config(be, domid, &c, err)) {
         if (!cfg_file)
             xt_err("%s", err);
@@ -223,7 +223,7 @@ int main_restore(int argc, char **argv)
     file = argv[argc - 1];
     if (argc - optind == 2)
         cfg_file = argv[optind];
-    if (cfg_file && xt_load_config(cfg_file, 0, NULL, &from_file, &x))
+    if (cfg_file && xt_load_config(NULL, cfg_file, 0, NULL, &from_file, &x))
         goto out;
     fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {

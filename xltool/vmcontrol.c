@@ -15,18 +15,20 @@
  * Without a backend the host stays unknown, and the reader refuses only
  * the CPU lists that need it.
  */
-static void load_host(struct cfg_host *h)
+static void load_host(struct be *be, struct cfg_host *h)
 {
     char err[XT_ERRLEN];
-    struct be *be = NULL;
+    struct be *own = NULL;
     int fallback;
 
-    if (core_open(&be, &fallback, err) == 0)
+    if (be)
         core_host_facts(be, h, err);
-    core_close(be);
+    else if (core_open(&own, &fallback, err) == 0)
+        core_host_facts(own, h, err);
+    core_close(own);
 }
 
-int xt_load_config(const char *name, int nvars, char **vars,
+int xt_load_config(struct be *be, const char *name, int nvars, char **vars,
                    libxl_domain_config *d_config, struct cfg_extra *extra)
 {
     char err[XT_ERRLEN];
@@ -44,7 +46,7 @@ int xt_load_config(const char *name, int nvars, char **vars,
     if (cfg_globals_load(&g, NULL, &diags))
         goto out;
     g.xm_mode = xt_xm_mode;
-    load_host(&g.host);
+    load_host(be, &g.host);
     rc = cfg_parse_file(path, nvars, vars, &g, d_config, extra, &diags);
 out:
     cfg_diags_format(&diags, stderr);
@@ -189,7 +191,7 @@ int main_create(int argc, char **argv)
         }
         file = argv[optind++];
     }
-    if (xt_load_config(file, argc - optind, argv + optind, &d_config,
+    if (xt_load_config(NULL, file, argc - optind, argv + optind, &d_config,
                        &extra))
         goto out;
     /* As xl's: libxl's JSON, which has no place for "w!". */

@@ -212,9 +212,10 @@ int main_config_update(int argc, char **argv);
 int main_reset(int argc, char **argv);
 
 /* Parses the config file named on the command line (found as xm did),
- * with key=value variables; prints every diagnostic.  Returns 0 when the
+ * with key=value variables, for the host of backend be (NULL: one opened
+ * quietly for the purpose); prints every diagnostic.  Returns 0 when the
  * config is usable. */
-int xt_load_config(const char *name, int nvars, char **vars,
+int xt_load_config(struct be *be, const char *name, int nvars, char **vars,
                    libxl_domain_config *d_config, struct cfg_extra *extra);
 
 /* Resolves a domain named by name, domid or UUID; prints the error. */
